@@ -1,0 +1,1 @@
+"""zoho-books-sync: shop orders to Zoho Books draft invoices."""

@@ -1,0 +1,53 @@
+"""Assembles the Zoho Books sandbox: one aiohttp app with Zoho Accounts and Books endpoints.
+
+Requests pass, outermost first: the call log (records every request and what it
+got), the error envelope (``ZohoError`` -> Zoho's JSON), the gate (token,
+``organization_id``, rate limits, injected faults) and the OpenAPI body check;
+then the resource handler. Each route's name is its *request class*
+(``invoices.create``, ``oauth.token``, ...): faults and the call log key on it.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import (
+    accounts,
+    calls,
+    contacts,
+    control,
+    currencies,
+    gate,
+    invoices,
+    openapi_check,
+    organizations,
+    seed,
+    taxes,
+)
+from .clock import SandboxClock
+from .config import SandboxConfig
+from .envelope import error_middleware
+from .keys import CLOCK, CONFIG, STORE
+
+
+def build_app(config: SandboxConfig | None = None) -> web.Application:
+    """A ready sandbox app with the seeded organization."""
+    config = config or SandboxConfig()
+    app = web.Application(
+        middlewares=[
+            calls.call_log_middleware,
+            error_middleware,
+            gate.gate_middleware,
+            openapi_check.validation_middleware,
+        ],
+        client_max_size=2 * 1024 * 1024,
+    )
+    clock = SandboxClock(config.time_scale)
+    app[CONFIG] = config
+    app[CLOCK] = clock
+    app[STORE] = seed.seeded_store(config, clock)
+    for part in (calls, gate, accounts, openapi_check, control):
+        part.setup(app)
+    for resource in (organizations, contacts, invoices, taxes, currencies):
+        app.router.add_routes(resource.routes)
+    return app

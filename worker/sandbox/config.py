@@ -1,0 +1,103 @@
+"""What the sandbox is told at start: limits, windows, seed data, quirks.
+
+Every limit Zoho enforces, every window it measures and every error code the
+API notes mark UNVERIFIED is a field here, so tests and benchmarks can set them.
+Most fields can be changed at run time through ``PATCH /_sandbox/config``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PLAN_DAILY_LIMITS = {
+    "FREE": 1000,
+    "STANDARD": 2000,
+    "PROFESSIONAL": 5000,
+    "PREMIUM": 10000,
+    "ELITE": 10000,
+    "ULTIMATE": 10000,
+}
+
+
+class OAuthClient(BaseModel):
+    """A client registered in Zoho's API console."""
+
+    model_config = ConfigDict(frozen=True)
+
+    client_id: str = "1000.SANDBOXCLIENT"
+    client_secret: str = "sandbox-client-secret"  # noqa: S105 - a fixed fake for the emulator
+    # An empty list accepts any redirect URI (handy for local demos).
+    redirect_uris: tuple[str, ...] = ()
+
+
+class SandboxConfig(BaseModel):
+    """The sandbox's settings; windows are in sandbox seconds (see ``SandboxClock``)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # Time: sandbox seconds per real second. 60 makes a Zoho minute last one real second.
+    time_scale: float = Field(default=1.0, gt=0)
+
+    # Books API limits, per organization.
+    requests_per_minute: int = Field(default=100, ge=1)
+    minute_window: float = Field(default=60.0, gt=0)
+    daily_limit: int | None = Field(default=None, ge=1)  # None: the plan's (PLAN_DAILY_LIMITS)
+    day_window: float = Field(default=86400.0, gt=0)
+    max_concurrency: int | None = Field(default=None, ge=1)  # None: 5 on FREE, 10 on paid plans
+
+    # Zoho Accounts limits.
+    access_token_ttl: int = Field(default=3600, ge=1)
+    mint_limit: int = Field(default=10, ge=1)  # access tokens per refresh token per mint window
+    mint_window: float = Field(default=600.0, gt=0)
+    live_tokens_per_refresh_token: int = Field(default=15, ge=1)
+    refresh_tokens_per_user: int = Field(default=20, ge=1)
+    grant_code_ttl: float = Field(default=120.0, gt=0)
+    grant_codes_per_window: int = Field(default=10, ge=1)
+    access_denied_status: int = 400  # one report says 400; clients must also handle a 200
+    clients: tuple[OAuthClient, ...] = (OAuthClient(),)
+
+    # Seeded organization.
+    organization_id: str = "20061234567"
+    organization_name: str = "Sandbox Shop S.r.l."
+    base_currency: str = "EUR"
+    time_zone: str = "Europe/Rome"
+    plan_name: str = "FREE"
+
+    # Behaviour the API notes leave open.
+    list_lag: float = Field(default=0.0, ge=0)  # seconds before a new or changed invoice is listed
+    tax_rounding: Literal["line", "total"] = "line"
+    invoice_not_found_status: int = 404
+    duplicate_invoice_number_code: int = 1001
+    delete_blocked_code: int = 1040
+    currency_mismatch_code: int = 2
+    invalid_organization_code: int = 6041
+
+    # Request-body validation against Zoho's OpenAPI files.
+    openapi_dir: Path | None = None  # None: $ZBSYNC_ZOHO_OPENAPI_DIR, else ../shared/zoho-books-openapi
+    require_openapi: bool = Field(default_factory=lambda: os.environ.get("CI") == "true")
+
+    def effective_daily_limit(self) -> int:
+        """The daily cap in force: the explicit one, else the plan's."""
+        if self.daily_limit is not None:
+            return self.daily_limit
+        return PLAN_DAILY_LIMITS.get(self.plan_name.upper(), 1000)
+
+    def effective_max_concurrency(self) -> int:
+        """Requests in progress at once: explicit, else 5 on the Free plan and 10 on paid ones."""
+        if self.max_concurrency is not None:
+            return self.max_concurrency
+        return 5 if self.plan_name.upper() == "FREE" else 10
+
+    def resolved_openapi_dir(self) -> Path:
+        """Where Zoho's OpenAPI files are read from."""
+        if self.openapi_dir is not None:
+            return self.openapi_dir
+        from_env = os.environ.get("ZBSYNC_ZOHO_OPENAPI_DIR")
+        if from_env:
+            return Path(from_env)
+        checkout = Path(__file__).resolve().parents[2]
+        return checkout.parent / "shared" / "zoho-books-openapi"
