@@ -77,7 +77,8 @@ class SandboxConfig(BaseModel):
     invalid_organization_code: int = 6041
 
     # Request-body validation against Zoho's OpenAPI files.
-    openapi_dir: Path | None = None  # None: $ZBSYNC_ZOHO_OPENAPI_DIR, else ../shared/zoho-books-openapi
+    # None: $ZBSYNC_ZOHO_OPENAPI_DIR, else ../shared/zoho-books-openapi beside the checkout.
+    openapi_dir: Path | None = None
     require_openapi: bool = Field(default_factory=lambda: os.environ.get("CI") == "true")
 
     def effective_daily_limit(self) -> int:

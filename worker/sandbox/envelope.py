@@ -63,9 +63,7 @@ def json_response(payload: object, status: int = 200) -> web.Response:
     return web.json_response(payload, status=status, dumps=dumps)
 
 
-def zoho_response(
-    message: str = "success", status: int = 200, **resources: Any
-) -> web.Response:
+def zoho_response(message: str = "success", status: int = 200, **resources: Any) -> web.Response:
     """A successful Books API response: ``{"code": 0, "message": ..., <resources>}``."""
     return json_response({"code": 0, "message": message, **resources}, status=status)
 

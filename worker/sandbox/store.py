@@ -39,7 +39,7 @@ class BooksStore:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def new_id(self, org_id: str) -> str:
-        """A fresh 19-digit-style id, unique across the sandbox, derived like Zoho's from the org."""
+        """A fresh long digit-string id, unique across the sandbox."""
         return f"{org_id[-7:]:0>7}{next(self._ids):012d}"
 
     def snapshot(self) -> JsonObject:
