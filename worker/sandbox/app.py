@@ -9,6 +9,8 @@ then the resource handler. Each route's name is its *request class*
 
 from __future__ import annotations
 
+from collections import Counter
+
 from aiohttp import web
 
 from . import (
@@ -27,7 +29,7 @@ from . import (
 from .clock import SandboxClock
 from .config import SandboxConfig
 from .envelope import error_middleware
-from .keys import CLOCK, CONFIG, STORE
+from .keys import CLOCK, CONFIG, COUNTERS, STORE
 
 
 def build_app(config: SandboxConfig | None = None) -> web.Application:
@@ -46,6 +48,7 @@ def build_app(config: SandboxConfig | None = None) -> web.Application:
     app[CONFIG] = config
     app[CLOCK] = clock
     app[STORE] = seed.seeded_store(config, clock)
+    app[COUNTERS] = Counter()
     for part in (calls, gate, accounts, openapi_check, control):
         part.setup(app)
     for resource in (organizations, contacts, invoices, taxes, currencies):
