@@ -24,6 +24,11 @@ class OrgBooks:
     taxes: dict[str, JsonObject] = field(default_factory=dict)
     currencies: dict[str, JsonObject] = field(default_factory=dict)
     next_invoice_number: int = 1
+    # Each invoice's list row after every change, as (sandbox time, row; None once deleted):
+    # the invoice list shows the latest row older than ``SandboxConfig.list_lag``.
+    invoice_list_history: dict[str, list[tuple[float, JsonObject | None]]] = field(
+        default_factory=dict
+    )
 
     @property
     def organization_id(self) -> str:
