@@ -1,0 +1,79 @@
+"""``zbsync``: the command line. Thin: parse, load settings, hand over, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .config import ConfigError, load_settings
+from .logs import configure_logging
+
+EXIT_CONFIG = 2
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    """Run the Zoho Books sandbox until interrupted."""
+    from .sandbox.config import SandboxConfig
+    from .sandbox.server import serve_forever
+
+    overrides = json.loads(Path(args.config).read_text()) if args.config else {}
+    for field in ("time_scale", "requests_per_minute", "daily_limit", "max_concurrency"):
+        value = getattr(args, field)
+        if value is not None:
+            overrides[field] = value
+    config = SandboxConfig.model_validate(overrides)
+    configure_logging("console")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever(config, args.host, args.port))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Start the sandbox and show what a connected worker sees."""
+    from .demo import run_demo
+
+    settings = load_settings()
+    configure_logging("console")
+    return asyncio.run(run_demo(settings, Path(args.state_dir)))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zbsync", description="Shop orders to Zoho Books draft invoices."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sandbox = commands.add_parser("sandbox", help="run the local Zoho Books sandbox")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8090)
+    sandbox.add_argument("--config", help="JSON file with sandbox settings (see README)")
+    sandbox.add_argument("--time-scale", type=float, help="sandbox seconds per real second")
+    sandbox.add_argument("--requests-per-minute", type=int)
+    sandbox.add_argument("--daily-limit", type=int)
+    sandbox.add_argument("--max-concurrency", type=int)
+    sandbox.set_defaults(handler=_sandbox)
+
+    demo = commands.add_parser("demo", help="sandbox + worker on local defaults, with samples")
+    demo.add_argument("--state-dir", default=".zbsync", help="where generated secrets are kept")
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``zbsync`` console script."""
+    args = _parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        print(f"zbsync: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+if __name__ == "__main__":
+    sys.exit(main())
