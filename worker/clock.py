@@ -1,0 +1,32 @@
+"""Time for the worker: timezone-aware UTC, injectable so tests can control it.
+
+Times that cross processes (leases, budget windows, token expiry) are epoch
+milliseconds, which every replica and both MongoDB servers compare the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """A source of the current time."""
+
+    def now_ms(self) -> int:
+        """Milliseconds since the epoch, UTC."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now_ms(self) -> int:
+        """Milliseconds since the epoch, UTC."""
+        return time.time_ns() // 1_000_000
+
+
+def to_datetime(epoch_ms: int) -> datetime:
+    """A timezone-aware UTC datetime for epoch milliseconds."""
+    return datetime.fromtimestamp(epoch_ms / 1000, UTC)

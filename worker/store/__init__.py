@@ -1,0 +1,1 @@
+"""MongoDB repositories: the only code that talks to MongoDB."""

@@ -1,0 +1,1 @@
+"""The Zoho Books client: the worker's only door to Zoho."""
