@@ -34,6 +34,22 @@ class OAuthClient(BaseModel):
     redirect_uris: tuple[str, ...] = ()
 
 
+FaultMode = Literal[
+    "applied_then_500", "applied_then_reset", "rejected_500", "latency", "rate_limit_storm"
+]
+
+
+class FaultRule(BaseModel):
+    """An injected failure for a request class (an ``fnmatch`` pattern: ``invoices.*``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_class: str
+    mode: FaultMode
+    times: int | None = Field(default=None, ge=1)  # None: until removed
+    seconds: float = Field(default=0.0, ge=0)  # sandbox seconds, for "latency"
+
+
 class SandboxConfig(BaseModel):
     """The sandbox's settings; windows are in sandbox seconds (see ``SandboxClock``)."""
 
@@ -75,6 +91,9 @@ class SandboxConfig(BaseModel):
     delete_blocked_code: int = 1040
     currency_mismatch_code: int = 2
     invalid_organization_code: int = 6041
+
+    # Injected failures in force at start (the control API adds and removes them at run time).
+    faults: tuple[FaultRule, ...] = ()
 
     # Request-body validation against Zoho's OpenAPI files.
     # None: $ZBSYNC_ZOHO_OPENAPI_DIR, else ../shared/zoho-books-openapi beside the checkout.
