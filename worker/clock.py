@@ -6,6 +6,7 @@ milliseconds, which every replica and both MongoDB servers compare the same way.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime
 from typing import Protocol
@@ -18,6 +19,10 @@ class Clock(Protocol):
         """Milliseconds since the epoch, UTC."""
         ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of this clock's time."""
+        ...
+
 
 class SystemClock:
     """The machine's clock."""
@@ -25,6 +30,10 @@ class SystemClock:
     def now_ms(self) -> int:
         """Milliseconds since the epoch, UTC."""
         return time.time_ns() // 1_000_000
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of real time."""
+        await asyncio.sleep(seconds)
 
 
 def to_datetime(epoch_ms: int) -> datetime:
