@@ -6,6 +6,7 @@
     │   ├── RateLimited            HTTP 429 code 44 (minute) or 1070 (concurrency)
     │   ├── DailyLimitReached      HTTP 429 code 45, or the local daily budget is spent
     │   ├── TokenUnavailable       a token refresh is in progress, or minting is paused
+    │   │   └── MintingDenied      Zoho answered "Access Denied": no minting for 10 minutes
     │   └── OutcomeUnknown         a write was sent and no answer came: look before re-sending
     └── PermanentZohoError         needs a person or a different request
         ├── ZohoValidationError    HTTP 4xx with Zoho's "Invalid value ..." family
@@ -65,6 +66,10 @@ class DailyLimitReached(TransientZohoError):
 
 class TokenUnavailable(TransientZohoError):
     """No access token right now: another replica is refreshing, or minting is paused."""
+
+
+class MintingDenied(TokenUnavailable):
+    """Zoho's accounts server refused to mint ("Access Denied": too many requests)."""
 
 
 class OutcomeUnknown(TransientZohoError):

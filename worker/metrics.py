@@ -1,0 +1,21 @@
+"""Prometheus metrics the worker exports on ``/metrics`` (SPEC §10)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+ZOHO_CALLS = Counter(
+    "zbsync_zoho_calls",
+    "Zoho Books API calls by request class and HTTP status (or unreachable / no_answer).",
+    ["endpoint", "status"],
+)
+ZOHO_CALL_SECONDS = Histogram(
+    "zbsync_zoho_call_seconds",
+    "Zoho Books API call latency by request class.",
+    ["endpoint"],
+)
+TOKEN_REFRESHES = Counter(
+    "zbsync_zoho_token_refreshes",
+    "Access-token mints attempted, by outcome.",
+    ["outcome"],
+)

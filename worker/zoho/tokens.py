@@ -1,0 +1,198 @@
+"""Access tokens shared by every replica: refreshed early, once, and never too often.
+
+The access token lives (encrypted) in the connection document in MongoDB.
+A caller gets it from there while more than min(300 s, 10 % of its lifetime)
+is left. Otherwise one replica takes the refresh lease — a field in the same
+document, written by compare-and-swap — and mints; the others keep using the
+old token while it is still valid, or wait for the new version.
+
+Zoho allows 10 mints per refresh token per 10 minutes; the mint log in the
+document keeps every replica together under that cap. "Access Denied" stops
+all minting for 10 minutes. A dead refresh token marks the connection broken:
+every later call fails fast with ``ConnectionBroken`` until a person reconnects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import structlog
+
+from ..clock import Clock
+from ..store.connection import ConnectionRepository, StoredConnection
+from .errors import ConnectionBroken, MintingDenied, TokenUnavailable, TransientZohoError
+from .oauth import MintedToken, TokenEndpoint
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    """Zoho's token limits and how long replicas wait for each other."""
+
+    mint_limit: int = 10
+    mint_window_ms: int = 600_000
+    lockout_ms: int = 600_000
+    lease_ms: int = 30_000
+    max_refresh_margin_ms: int = 300_000
+    poll_seconds: float = 0.05
+
+
+def refresh_margin_ms(expires_in: int, policy: TokenPolicy) -> int:
+    """Refresh when less than min(300 s, 10 % of the token's lifetime) is left."""
+    return min(policy.max_refresh_margin_ms, expires_in * 100)
+
+
+class TokenManager:
+    """Hands out a valid access token; refreshes it single-flight across replicas."""
+
+    def __init__(
+        self,
+        repository: ConnectionRepository,
+        endpoint_for: Callable[[StoredConnection], TokenEndpoint],
+        clock: Clock,
+        owner: str,
+        policy: TokenPolicy | None = None,
+    ) -> None:
+        self._repository = repository
+        self._endpoint_for = endpoint_for
+        self._clock = clock
+        self._owner = owner
+        self._policy = policy or TokenPolicy()
+
+    async def access_token(self) -> str:
+        """A token with enough life left, refreshing first when it has not."""
+        connection = await self._connected()
+        if self._fresh(connection, rejected=None):
+            return str(connection.access_token)
+        return await self._renew(rejected=None)
+
+    async def after_unauthorized(self, rejected: str) -> str:
+        """Zoho refused ``rejected``: take a newer shared token, or refresh."""
+        connection = await self._connected()
+        if connection.access_token != rejected and self._valid(connection):
+            return str(connection.access_token)
+        return await self._renew(rejected=rejected)
+
+    async def _renew(self, rejected: str | None) -> str:
+        deadline = self._clock.now_ms() + 2 * self._policy.lease_ms
+        while True:
+            connection = await self._connected()
+            if self._fresh(connection, rejected):
+                return str(connection.access_token)
+            fallback = self._still_usable(connection, rejected)
+            blocked_until = self._mint_blocked_until(connection)
+            if blocked_until:
+                if fallback:
+                    return fallback
+                raise TokenUnavailable("token minting is paused", retry_at_ms=blocked_until)
+            if self._leased_by_other(connection):
+                if fallback:
+                    return fallback
+                if self._clock.now_ms() > deadline:
+                    raise TokenUnavailable("another replica is refreshing the token")
+                await self._clock.sleep(self._policy.poll_seconds)
+                continue
+            leased = await self._take_lease(connection)
+            if leased is not None:
+                return await self._mint(leased)
+
+    async def _take_lease(self, connection: StoredConnection) -> StoredConnection | None:
+        now = self._clock.now_ms()
+        recent = self._recent_mints(connection)
+        return await self._repository.save(
+            connection.replace(
+                lease_owner=self._owner,
+                lease_until_ms=now + self._policy.lease_ms,
+                mints_ms=(*recent, now),  # counted before the call: a crash still counts it
+                updated_at_ms=now,
+            )
+        )
+
+    async def _mint(self, leased: StoredConnection) -> str:
+        endpoint = self._endpoint_for(leased)
+        try:
+            minted = await endpoint.refresh(leased.refresh_token)
+        except ConnectionBroken as exc:
+            await self._update(status="broken", broken_reason=exc.message)
+            log.error("zoho connection broken", reason=exc.message)  # noqa: TRY400 - expected, no trace
+            raise
+        except MintingDenied as exc:
+            until = self._clock.now_ms() + self._policy.lockout_ms
+            await self._update(denied_until_ms=until)
+            log.warning("zoho refused to mint; minting paused", until_ms=until)
+            raise MintingDenied(exc.message, retry_at_ms=until) from None
+        except TransientZohoError:
+            await self._update()
+            raise
+        await self._store_minted(minted)
+        log.info("zoho access token refreshed", expires_in=minted.expires_in)
+        return minted.access_token
+
+    async def _store_minted(self, minted: MintedToken) -> None:
+        now = self._clock.now_ms()
+        await self._update(
+            access_token=minted.access_token,
+            access_expires_at_ms=now + minted.expires_in * 1000,
+            expires_in=minted.expires_in,
+            **({"api_domain": minted.api_domain} if minted.api_domain else {}),
+        )
+
+    async def _update(self, **changes: object) -> None:
+        """Apply ``changes`` and release our lease, re-reading on a lost race."""
+        for _ in range(10):
+            current = await self._repository.load()
+            if current is None:
+                return
+            if current.lease_owner == self._owner:
+                changes = {**changes, "lease_owner": None, "lease_until_ms": 0}
+            changes["updated_at_ms"] = self._clock.now_ms()
+            if await self._repository.save(current.replace(**changes)) is not None:
+                return
+        log.warning("zoho token state not saved after repeated write races")
+
+    async def _connected(self) -> StoredConnection:
+        connection = await self._repository.load()
+        if connection is None:
+            raise ConnectionBroken("Zoho is not connected")
+        if connection.status == "broken":
+            raise ConnectionBroken(connection.broken_reason or "the Zoho connection is broken")
+        return connection
+
+    def _valid(self, connection: StoredConnection) -> bool:
+        return bool(connection.access_token) and (
+            connection.access_expires_at_ms > self._clock.now_ms()
+        )
+
+    def _fresh(self, connection: StoredConnection, rejected: str | None) -> bool:
+        margin = refresh_margin_ms(connection.expires_in, self._policy)
+        return (
+            bool(connection.access_token)
+            and connection.access_token != rejected
+            and connection.access_expires_at_ms - self._clock.now_ms() > margin
+        )
+
+    def _still_usable(self, connection: StoredConnection, rejected: str | None) -> str | None:
+        if self._valid(connection) and connection.access_token != rejected:
+            return connection.access_token
+        return None
+
+    def _leased_by_other(self, connection: StoredConnection) -> bool:
+        return (
+            connection.lease_owner not in (None, self._owner)
+            and connection.lease_until_ms > self._clock.now_ms()
+        )
+
+    def _recent_mints(self, connection: StoredConnection) -> tuple[int, ...]:
+        since = self._clock.now_ms() - self._policy.mint_window_ms
+        return tuple(stamp for stamp in connection.mints_ms if stamp > since)
+
+    def _mint_blocked_until(self, connection: StoredConnection) -> int | None:
+        now = self._clock.now_ms()
+        if connection.denied_until_ms > now:
+            return connection.denied_until_ms
+        recent = self._recent_mints(connection)
+        if len(recent) >= self._policy.mint_limit:
+            return min(recent) + self._policy.mint_window_ms
+        return None
