@@ -15,6 +15,7 @@ from aiohttp import web
 
 from . import (
     accounts,
+    books_control,
     calls,
     contacts,
     control,
@@ -51,6 +52,6 @@ def build_app(config: SandboxConfig | None = None) -> web.Application:
     app[COUNTERS] = Counter()
     for part in (calls, gate, accounts, openapi_check, control):
         part.setup(app)
-    for resource in (organizations, contacts, invoices, taxes, currencies):
+    for resource in (organizations, contacts, invoices, taxes, currencies, books_control):
         app.router.add_routes(resource.routes)
     return app
