@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.sandbox.conftest import BooksClient, SandboxClient
@@ -108,3 +109,18 @@ async def test_reset_starts_over(client: SandboxClient, books: BooksClient) -> N
 async def test_grant_codes_need_a_known_client(client: SandboxClient) -> None:
     resp = await client.control("POST", "/oauth/code", {"client_id": "1000.NOBODY", "scope": ""})
     assert (resp.status, resp.body["error"]) == (400, "invalid_client")
+
+
+async def test_the_call_log_reads_bodies_sent_as_a_jsonstring_form_field(
+    client: SandboxClient, books: BooksClient
+) -> None:
+    resp = await client.request(
+        "POST",
+        "/books/v3/contacts",
+        params={"organization_id": books.organization_id},
+        data={"JSONString": json.dumps({"contact_name": "Eve"})},
+        headers={"Authorization": f"Zoho-oauthtoken {books.access_token}"},
+    )
+    assert resp.status == 201
+    [record] = await _calls(client, request_class="contacts.create")
+    assert record["body"] == {"contact_name": "Eve"}

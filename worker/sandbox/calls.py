@@ -105,38 +105,32 @@ async def call_log_middleware(request: web.Request, handler: Any) -> web.StreamR
         response: web.StreamResponse = await handler(request)
         return response
     record = request.app[CALLS].start(request, request.app[CLOCK].now())
-    if (record.request_class or "").endswith(_BODY_RECORDED):
-        record.body = await _json_body(request)
+    dropped: web.StreamResponse | None = None
     try:
         response = await handler(request)
     except ConnectionDroppedError:
-        record.fault = request.get(FAULT_APPLIED)
-        if request.transport is not None:
-            request.transport.abort()
-        return web.Response(status=500)  # never reaches the client: the connection is gone
+        response = dropped = web.Response(status=500)  # never sent: the connection goes
     except web.HTTPException as exc:
-        _finish(record, request, exc)
+        await _complete(record, request, exc)
         raise
     except Exception:
         record.status = 500  # aiohttp answers an unexpected error with a plain 500
         raise
-    _finish(record, request, response)
+    await _complete(record, request, None if dropped else response)
+    if dropped is not None and request.transport is not None:
+        request.transport.abort()
     return response
 
 
-async def _json_body(request: web.Request) -> Any:
-    if not request.can_read_body:
-        return None
-    raw = await request.read()  # cached: the handler reads the same bytes
-    try:
-        return json.loads(raw, parse_float=Decimal)
-    except ValueError:
-        return raw.decode("utf-8", "replace")
-
-
-def _finish(record: CallRecord, request: web.Request, response: web.StreamResponse) -> None:
-    record.status = response.status
+async def _complete(
+    record: CallRecord, request: web.Request, response: web.StreamResponse | None
+) -> None:
     record.fault = request.get(FAULT_APPLIED)
+    if (record.request_class or "").endswith(_BODY_RECORDED):
+        record.body = await _request_body(request)
+    if response is None:
+        return
+    record.status = response.status
     body = response.body if isinstance(response, web.Response) else None
     if not isinstance(body, bytes) or response.content_type != "application/json":
         return
@@ -145,7 +139,21 @@ def _finish(record: CallRecord, request: web.Request, response: web.StreamRespon
     except ValueError:
         return
     if isinstance(payload, dict):
-        code = payload.get("code")
+        code, error = payload.get("code"), payload.get("error")
         record.code = code if isinstance(code, int) else None
-        error = payload.get("error")
         record.error = error if isinstance(error, str) else None
+
+
+async def _request_body(request: web.Request) -> Any:
+    """The JSON body, or the ``JSONString`` form field; read after the handler, from its cache."""
+    if not request.body_exists:
+        return None
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        field = (await request.post()).get("JSONString")
+        raw = field.encode() if isinstance(field, str) else b""
+    else:
+        raw = await request.read()
+    try:
+        return json.loads(raw, parse_float=Decimal)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
