@@ -73,6 +73,28 @@ async def test_errors_arrive_with_http_200(client: SandboxClient) -> None:
     assert (bad_refresh.status, bad_refresh.body) == (200, {"error": "invalid_code"})
 
 
+async def test_parameters_sent_as_json_are_not_read(client: SandboxClient) -> None:
+    body = {
+        "grant_type": "authorization_code",
+        "client_id": CLIENT.client_id,
+        "client_secret": CLIENT.client_secret,
+        "code": await client.grant_code(),
+    }
+    resp = await client.request("POST", "/oauth/v2/token", json=body)
+    assert (resp.status, resp.body) == (200, {"error": "invalid_client"})
+
+
+async def test_parameters_in_the_query_string_are_read(client: SandboxClient) -> None:
+    params = {
+        "grant_type": "authorization_code",
+        "client_id": CLIENT.client_id,
+        "client_secret": CLIENT.client_secret,
+        "code": await client.grant_code(),
+    }
+    resp = await client.request("POST", "/oauth/v2/token", params=params)
+    assert "access_token" in resp.body
+
+
 async def test_grant_code_works_once(client: SandboxClient) -> None:
     code = await client.grant_code()
     assert "access_token" in (await client.exchange(code)).body

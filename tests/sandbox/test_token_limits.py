@@ -39,6 +39,7 @@ async def test_the_eleventh_refresh_in_the_window_is_access_denied(
     state = await client.control("GET", "/state")
     assert state.body["counters"]["oauth.access_denied"] == 1
     assert state.body["counters"]["mints"] == 11  # the exchange and ten refreshes
+    assert state.body["tokens"][0]["mint_attempts_in_window"] == 11
 
 
 async def test_the_lockout_clears_after_the_window(

@@ -89,7 +89,7 @@ async def state(request: web.Request) -> web.Response:
         {
             "books": app[STORE].snapshot(),
             "counters": dict(app[COUNTERS].items()),
-            "tokens": app[TOKENS].summary(now),
+            "tokens": app[TOKENS].summary(config, now),
             "limits": app[LIMITS].summary(config, now),
             "faults": [f.as_json() for f in app[FAULTS].active],
             "clock": _clock_json(request),

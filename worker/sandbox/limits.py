@@ -5,7 +5,8 @@ What counts: every Books request that passed authentication and the
 admitted, whatever its outcome afterwards (a 4xx from the handler or an
 injected fault still used Zoho's quota). Requests refused here with a 429 are
 not recorded, so a client that backs off is not punished twice. Requests
-refused earlier (401, bad organization) never reach the limits.
+refused earlier (401, bad organization) never reach the limits, and neither
+does ``GET /organizations`` sent without an ``organization_id`` (no org to charge).
 
 Checked in this order: daily cap (429/45), per-minute cap (429/44), requests in
 progress (429/1070). Both windows slide and read the sandbox clock, so a test

@@ -172,7 +172,7 @@ class TokenRegistry:
             return True
         return self.access.pop(token, None) is not None
 
-    def summary(self, now: float) -> list[dict[str, Any]]:
+    def summary(self, config: SandboxConfig, now: float) -> list[dict[str, Any]]:
         """Refresh tokens without their values, for the control API's state."""
         return [
             {
@@ -182,7 +182,7 @@ class TokenRegistry:
                 "scopes": list(r.scopes),
                 "created_at": r.created_at,
                 "live_access_tokens": sum(self.lookup(t, now) is not None for t in r.access_tokens),
-                "mint_attempts_in_window": len(r.mint_attempts),
+                "mint_attempts_in_window": len(_recent(r.mint_attempts, now, config.mint_window)),
             }
             for token, r in self.refresh.items()
         ]
