@@ -1,0 +1,118 @@
+"""Fixtures for the Zoho client's tests: the sandbox over HTTP, a connection store in MongoDB."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from cryptography.fernet import Fernet, MultiFernet
+
+from tests.support.stepping_clock import SteppingClock
+from worker.sandbox.config import OAuthClient, SandboxConfig
+from worker.sandbox.server import RunningSandbox, serving
+from worker.store.connection import ConnectionRepository, StoredConnection
+from worker.store.mongo import Database
+from worker.zoho.connect import store_refresh_token
+from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from worker.zoho.tokens import TokenManager
+
+SANDBOX_CLIENT = OAuthClient()
+CREDENTIALS = OAuthClientCredentials(SANDBOX_CLIENT.client_id, SANDBOX_CLIENT.client_secret)
+SCOPES = "ZohoBooks.contacts.ALL,ZohoBooks.invoices.ALL,ZohoBooks.settings.READ"
+REDIRECT_URI = "http://127.0.0.1:8080/oauth/callback"
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    """The sandbox's settings; override per module."""
+    return SandboxConfig()
+
+
+@pytest.fixture
+async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[RunningSandbox]:
+    """A sandbox on a free loopback port."""
+    async with serving(sandbox_config) as running:
+        yield running
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP client session."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def secret_key() -> str:
+    """A fresh Fernet key."""
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def connections(mongo_db: Database, secret_key: str) -> ConnectionRepository:
+    """The connection store in this test's database."""
+    return ConnectionRepository(mongo_db, MultiFernet([Fernet(secret_key)]))
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    """The worker's clock, moved by the test."""
+    return SteppingClock()
+
+
+@pytest.fixture
+def token_endpoint(http: aiohttp.ClientSession, sandbox: RunningSandbox) -> TokenEndpoint:
+    """The sandbox's token endpoint."""
+    return TokenEndpoint(http, sandbox.accounts_url, CREDENTIALS)
+
+
+async def grant_code(http: aiohttp.ClientSession, sandbox: RunningSandbox) -> str:
+    """A Self-Client grant code from the sandbox's control API."""
+    async with http.post(
+        f"{sandbox.origin}/_sandbox/oauth/code",
+        json={"client_id": CREDENTIALS.client_id, "scope": SCOPES},
+    ) as resp:
+        return str((await resp.json())["code"])
+
+
+@pytest.fixture
+async def connected(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> StoredConnection:
+    """A stored connection holding a real refresh token of the sandbox (no access token yet)."""
+    minted = await token_endpoint.exchange_code(await grant_code(http, sandbox), REDIRECT_URI)
+    assert minted.refresh_token is not None
+    return await store_refresh_token(
+        connections,
+        clock,
+        data_center="com",
+        client_id=CREDENTIALS.client_id,
+        refresh_token=minted.refresh_token,
+    )
+
+
+@pytest.fixture
+def tokens(
+    connections: ConnectionRepository, token_endpoint: TokenEndpoint, clock: SteppingClock
+) -> TokenManager:
+    """A token manager for this process."""
+    return TokenManager(connections, lambda _: token_endpoint, clock, owner="replica-a")
+
+
+async def sandbox_state(http: aiohttp.ClientSession, sandbox: RunningSandbox) -> dict[str, object]:
+    """The sandbox's state: counters, tokens, books."""
+    async with http.get(f"{sandbox.origin}/_sandbox/state") as resp:
+        body: dict[str, object] = await resp.json()
+        return body
+
+
+async def sandbox_counter(http: aiohttp.ClientSession, sandbox: RunningSandbox, name: str) -> int:
+    """One of the sandbox's tallies: "mints", "oauth.access_denied", "429.44", ..."""
+    counters = (await sandbox_state(http, sandbox))["counters"]
+    assert isinstance(counters, dict)
+    return int(counters.get(name, 0))

@@ -1,0 +1,185 @@
+"""Access tokens against the sandbox's accounts server, shared through MongoDB."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from tests.support.stepping_clock import SteppingClock
+from tests.zoho.conftest import sandbox_counter
+from worker.sandbox.config import SandboxConfig
+from worker.sandbox.server import RunningSandbox
+from worker.store.connection import ConnectionRepository, StoredConnection
+from worker.zoho.errors import ConnectionBroken, MintingDenied, TokenUnavailable
+from worker.zoho.oauth import TokenEndpoint
+from worker.zoho.tokens import TokenManager, TokenPolicy
+
+
+async def test_first_call_mints_and_later_calls_reuse_the_shared_token(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    connections: ConnectionRepository,
+) -> None:
+    first = await tokens.access_token()
+    again = await tokens.access_token()
+
+    assert first == again
+    assert await sandbox_counter(http, sandbox, "mints") == 2  # the code exchange + one refresh
+    stored = await connections.load()
+    assert stored is not None
+    assert stored.access_token == first
+    assert stored.expires_in == 3600
+
+
+async def test_refreshes_only_inside_the_last_300_seconds_of_an_hour_token(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    clock: SteppingClock,
+) -> None:
+    first = await tokens.access_token()
+
+    clock.advance(3600 - 301)
+    assert await tokens.access_token() == first
+    clock.advance(2)
+    second = await tokens.access_token()
+
+    assert second != first
+    assert await sandbox_counter(http, sandbox, "mints") == 3
+
+
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(access_token_ttl=600)])
+async def test_a_short_token_is_refreshed_in_its_last_tenth(
+    connected: StoredConnection, tokens: TokenManager, clock: SteppingClock
+) -> None:
+    first = await tokens.access_token()
+
+    clock.advance(600 - 61)
+    assert await tokens.access_token() == first
+    clock.advance(2)
+
+    assert await tokens.access_token() != first
+
+
+async def test_after_a_401_a_newer_shared_token_is_used_without_minting(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    connections: ConnectionRepository,
+    token_endpoint: TokenEndpoint,
+    clock: SteppingClock,
+) -> None:
+    replica_a = TokenManager(connections, lambda _: token_endpoint, clock, owner="a")
+    replica_b = TokenManager(connections, lambda _: token_endpoint, clock, owner="b")
+    stale = await replica_a.access_token()
+    fresh = await replica_b.after_unauthorized(stale)
+
+    assert fresh != stale
+    assert await replica_a.after_unauthorized(stale) == fresh
+    assert await sandbox_counter(http, sandbox, "mints") == 3
+
+
+async def test_a_burst_of_401s_never_mints_more_than_10_in_10_minutes(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    clock: SteppingClock,
+) -> None:
+    token = await tokens.access_token()
+    refusals: list[TokenUnavailable] = []
+    for _ in range(15):
+        try:
+            token = await tokens.after_unauthorized(token)
+        except TokenUnavailable as exc:
+            refusals.append(exc)
+
+    assert await sandbox_counter(http, sandbox, "mints") == 1 + 10
+    assert await sandbox_counter(http, sandbox, "oauth.access_denied") == 0
+    assert len(refusals) == 15 + 1 - 10
+    assert all((exc.retry_at_ms or 0) > clock.now_ms() for exc in refusals)
+
+
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(mint_limit=2)])
+async def test_access_denied_stops_minting_for_ten_minutes(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    clock: SteppingClock,
+) -> None:
+    token = await tokens.access_token()
+    token = await tokens.after_unauthorized(token)
+    with pytest.raises(MintingDenied):
+        await tokens.after_unauthorized(token)
+    calls_when_denied = await sandbox_counter(http, sandbox, "oauth.access_denied")
+
+    clock.advance(599)
+    with pytest.raises(TokenUnavailable):
+        await tokens.after_unauthorized(token)
+    assert await sandbox_counter(http, sandbox, "oauth.access_denied") == calls_when_denied
+
+    clock.advance(2)
+    await _advance_sandbox(http, sandbox, 601)
+    assert await tokens.after_unauthorized(token) != token
+
+
+async def test_a_revoked_refresh_token_breaks_the_connection_without_looping(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    await tokens.access_token()
+    await token_endpoint.revoke(connected.refresh_token)
+    clock.advance(3600)
+
+    with pytest.raises(ConnectionBroken):
+        await tokens.access_token()
+    mints_after = await sandbox_counter(http, sandbox, "mints")
+    with pytest.raises(ConnectionBroken):
+        await tokens.access_token()
+
+    stored = await connections.load()
+    assert stored is not None
+    assert stored.status == "broken"
+    assert stored.broken_reason is not None
+    assert "invalid_code" in stored.broken_reason
+    assert await sandbox_counter(http, sandbox, "mints") == mints_after
+
+
+async def test_nothing_connected_is_a_broken_connection(tokens: TokenManager) -> None:
+    with pytest.raises(ConnectionBroken, match="not connected"):
+        await tokens.access_token()
+
+
+async def test_a_lease_held_by_another_replica_is_waited_out_then_taken(
+    connected: StoredConnection,
+    connections: ConnectionRepository,
+    tokens: TokenManager,
+    clock: SteppingClock,
+) -> None:
+    """A replica that died holding the lease delays the refresh by at most the lease time."""
+    policy = TokenPolicy()
+    held = await connections.save(
+        connected.replace(lease_owner="dead-replica", lease_until_ms=clock.now_ms() + 5_000)
+    )
+    assert held is not None
+    started = clock.now_ms()
+
+    token = await tokens.access_token()
+
+    assert token
+    assert clock.now_ms() - started >= 5_000
+    assert clock.now_ms() - started < policy.lease_ms
+
+
+async def _advance_sandbox(http: aiohttp.ClientSession, sandbox: RunningSandbox, s: float) -> None:
+    async with http.post(f"{sandbox.origin}/_sandbox/clock", json={"advance": s}) as resp:
+        assert resp.status == 200
