@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.sandbox.books_helpers import contact, currency_id, invoice
 from tests.sandbox.conftest import BooksClient
+from worker.sandbox.keys import CONFIG
 
 
 async def test_create_puts_the_email_on_the_primary_person(books: BooksClient) -> None:
@@ -147,3 +148,12 @@ async def test_delete(books: BooksClient) -> None:
     missing = await books.call("GET", path)
     assert (missing.status, missing.code) == (404, 1002)
     assert (await books.call("DELETE", path)).code == 1002
+
+
+async def test_plain_filters_can_be_made_exact(books: BooksClient) -> None:
+    books.raw.sandbox.app[CONFIG].plain_filter_match = "exact"
+    await contact(books, "Ada Lovelace", "ada@example.com")
+    upper = await books.call("GET", "/contacts", params={"email": "ADA@example.com"})
+    assert upper.body["contacts"] == []
+    prefix = await books.call("GET", "/contacts", params={"email_startswith": "ADA"})
+    assert len(prefix.body["contacts"]) == 1

@@ -86,6 +86,9 @@ class SandboxConfig(BaseModel):
     # Behaviour the API notes leave open.
     list_lag: float = Field(default=0.0, ge=0)  # seconds before a new or changed invoice is listed
     tax_rounding: Literal["line", "total"] = "line"
+    # How plain list filters (``email=``, ``contact_name=``, ...) compare; the _startswith and
+    # _contains forms always ignore case.
+    plain_filter_match: Literal["ignore_case", "exact"] = "ignore_case"
     invoice_not_found_status: int = 404
     duplicate_invoice_number_code: int = 1001
     delete_blocked_code: int = 1040

@@ -14,7 +14,7 @@ from .body import json_body
 from .contact_rules import apply_fields, contact_row, contact_view, new_contact, primary_person
 from .context import org_books, timestamp
 from .envelope import invalid_value, not_found, zoho_response
-from .keys import STORE
+from .keys import CONFIG, STORE
 from .listing import paginate, search_text, text_filters
 from .store import JsonObject, OrgBooks
 
@@ -71,7 +71,8 @@ async def list_contacts(request: web.Request) -> web.Response:
     books, query = org_books(request), request.query
     status = _status_wanted(query.get("filter_by", "Status.All"))
     wanted_type = query.get("contact_type")
-    by_text = text_filters(query, FILTERS)
+    exact = request.app[CONFIG].plain_filter_match == "exact"
+    by_text = text_filters(query, FILTERS, exact=exact)
     by_search = search_text(query, lambda c: (c["contact_name"], c.get("notes")))
     rows = [
         contact_row(books, c)

@@ -73,9 +73,9 @@ def visible_rows(books: OrgBooks, now: float, lag: float) -> list[JsonObject]:
     return rows
 
 
-def row_filter(query: Mapping[str, str]) -> Callable[[JsonObject], bool]:
-    """A predicate for the list filters in ``query``."""
-    by_text = text_filters(query, TEXT_FILTERS)
+def row_filter(query: Mapping[str, str], *, exact: bool) -> Callable[[JsonObject], bool]:
+    """A predicate for the list filters in ``query``; ``exact``: plain filters match case."""
+    by_text = text_filters(query, TEXT_FILTERS, exact=exact)
     by_search = search_text(
         query, lambda r: (r["invoice_number"], r["reference_number"], r["customer_name"])
     )

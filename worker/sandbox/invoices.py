@@ -82,7 +82,7 @@ async def list_invoices(request: web.Request) -> web.Response:
     """Invoices matching the filters, as the (possibly lagging) list shows them."""
     books, query = org_books(request), request.query
     rows = listing.visible_rows(books, sandbox_now(request), request.app[CONFIG].list_lag)
-    matches = listing.row_filter(query)
+    matches = listing.row_filter(query, exact=request.app[CONFIG].plain_filter_match == "exact")
     rows = [row for row in rows if matches(row)]
     column, order = listing.sort_rows(rows, query)
     page, context = paginate(

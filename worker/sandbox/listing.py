@@ -2,9 +2,8 @@
 
 Text filters come as ``<name>``, ``<name>_startswith`` and ``<name>_contains``.
 The prefix and substring forms ignore case. Whether the plain form is exact or
-ignores case is UNVERIFIED in the API notes; the sandbox ignores case
-(``PLAIN_MATCH_IGNORES_CASE``) because Zoho's searches generally do, and the
-client compares emails itself anyway.
+ignores case is UNVERIFIED in the API notes: ``config.plain_filter_match``
+decides, ignoring case by default because Zoho's searches generally do.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from .store import JsonObject
 from .values import to_int
 
 MAX_PER_PAGE = 200
-PLAIN_MATCH_IGNORES_CASE = True
 TEXT_SUFFIXES = ("", "_startswith", "_contains")
 
 
@@ -44,10 +42,13 @@ def paginate(
     return rows[start : start + per_page], page_context
 
 
-def text_matches(value: object, wanted: str, suffix: str) -> bool:
-    """Does ``value`` match the filter ``wanted`` in the form ``suffix`` names?"""
+def text_matches(value: object, wanted: str, suffix: str, *, exact: bool = False) -> bool:
+    """Does ``value`` match the filter ``wanted`` in the form ``suffix`` names?
+
+    ``exact`` makes the plain form (no suffix) case-sensitive.
+    """
     text = "" if value is None else str(value)
-    if suffix == "" and not PLAIN_MATCH_IGNORES_CASE:
+    if suffix == "" and exact:
         return text == wanted
     text, wanted = text.casefold(), wanted.casefold()
     if suffix == "_startswith":
@@ -58,7 +59,10 @@ def text_matches(value: object, wanted: str, suffix: str) -> bool:
 
 
 def text_filters(
-    query: Mapping[str, str], fields: Mapping[str, Callable[[JsonObject], object]]
+    query: Mapping[str, str],
+    fields: Mapping[str, Callable[[JsonObject], object]],
+    *,
+    exact: bool = False,
 ) -> Callable[[JsonObject], bool]:
     """A predicate for every ``<name>[_startswith|_contains]`` filter in ``query``."""
     wanted = [
@@ -67,7 +71,9 @@ def text_filters(
         for suffix in TEXT_SUFFIXES
         if name + suffix in query
     ]
-    return lambda row: all(text_matches(get(row), value, sfx) for get, value, sfx in wanted)
+    return lambda row: all(
+        text_matches(get(row), value, sfx, exact=exact) for get, value, sfx in wanted
+    )
 
 
 def search_text(
