@@ -240,3 +240,21 @@ async def test_list_lags_behind_changes(books: BooksClient, customer: str) -> No
     assert len(await _list(books)) == 1
     app[CLOCK].advance(31)
     assert await _list(books) == []
+
+
+async def test_currency_precision_and_entity_discount(books: BooksClient) -> None:
+    jpy = await currency_id(books, "JPY")
+    yen = (await contact(books, "Taro Yamada", currency_id=jpy))["contact_id"]
+    resp = await invoice(books, yen, [{"name": "Tea", "rate": 1234.5}])
+    inv = resp.body["invoice"]
+    assert (inv["currency_code"], inv["total"], inv["price_precision"]) == ("JPY", 1235, 0)
+    iva22 = await tax_id(books, "IVA 22%")
+    euro = (await contact(books, "Ada Lovelace"))["contact_id"]
+    lines = [{"name": "Desk", "rate": 100, "tax_id": iva22}]
+    resp = await invoice(books, euro, lines, discount="10%", discount_type="entity_level")
+    inv = resp.body["invoice"]
+    assert (inv["discount_total"], inv["tax_total"], inv["total"]) == (
+        Decimal(10),
+        Decimal("19.80"),
+        Decimal("109.80"),
+    )

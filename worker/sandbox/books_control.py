@@ -51,6 +51,9 @@ async def add_tax_route(request: web.Request) -> web.Response:
         now=timestamp(request),
         is_default=bool(body.get("is_default_tax", False)),
     )
+    if tax["is_default_tax"]:
+        for other in books.taxes.values():
+            other["is_default_tax"] = other is tax
     return json_response({"tax": tax}, status=201)
 
 
