@@ -213,3 +213,15 @@ async def test_revoking_an_access_token_kills_only_it(client: SandboxClient) -> 
 async def test_revoking_an_unknown_token_is_http_400(client: SandboxClient) -> None:
     resp = await client.request("POST", "/oauth/v2/token/revoke", params={"token": "1000.x.y"})
     assert resp.status == 400
+
+
+async def test_consent_beyond_the_grant_code_limit_redirects_with_access_denied(
+    client: SandboxClient,
+) -> None:
+    for _ in range(10):
+        await client.grant_code()
+    resp = await _authorize(client, "1000.STRICT", CALLBACK)
+    assert resp.status == 302  # another client: its own allowance
+    resp = await _authorize(client, CLIENT.client_id, CALLBACK, state="s")
+    assert resp.status == 302
+    assert dict(URL(resp.location).query) == {"error": "access_denied", "state": "s"}
