@@ -156,7 +156,8 @@ def persons(
     old = {p["contact_person_id"]: p for p in contact.get("contact_persons", [])}
     result = []
     for entry in given:
-        person = dict(old.get(entry.get("contact_person_id"), {}))
+        known = entry.get("contact_person_id")
+        person = dict(old.get(known, {})) if isinstance(known, str) else {}
         person.update({k: v for k, v in entry.items() if k != "contact_person_id"})
         person.setdefault("contact_person_id", store.new_id(books.organization_id))
         person["is_primary_contact"] = to_bool(

@@ -57,6 +57,11 @@ class Writer:
     today: date
     now: str
 
+    @property
+    def base_precision(self) -> int:
+        """Decimals of the organization's base currency (for ``bcy_rate``)."""
+        return int(self.books.organization.get("price_precision", 2))
+
     def build(self, body: JsonObject, existing: JsonObject | None) -> JsonObject:
         """The invoice ``body`` makes of ``existing`` (or of nothing, on create)."""
         invoice = _header(existing, body)
@@ -139,7 +144,7 @@ class Writer:
             "line_item_id": line_id,
             "quantity": to_decimal(line.get("quantity", 1), "quantity"),
             "rate": computed.rate,
-            "bcy_rate": totals.round_money(bcy_rate, int(invoice["price_precision"])),
+            "bcy_rate": totals.round_money(bcy_rate, self.base_precision),
             "discount_amount": computed.discount_amount,
             "item_total": computed.item_total,
             "tax_id": tax_row["tax_id"] if tax_row else "",
@@ -192,7 +197,7 @@ def _merged_lines(existing: JsonObject | None, body: JsonObject) -> list[JsonObj
     merged = []
     for entry in given:
         line_id = entry.get("line_item_id")
-        if line_id is not None and line_id not in old:
+        if line_id is not None and (not isinstance(line_id, str) or line_id not in old):
             raise invalid_value("line_item_id")
         merged.append({**old.get(line_id, {}), **entry})
     return merged

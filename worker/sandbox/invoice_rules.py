@@ -37,7 +37,7 @@ def currency(
 ) -> JsonObject:
     """The invoice currency: the contact's; any other is refused."""
     if currency_id is not None and currency_id != contact["currency_id"]:
-        if currency_id not in books.currencies:
+        if not isinstance(currency_id, str) or currency_id not in books.currencies:
             raise invalid_value("currency_id")
         raise ZohoError(
             400,
