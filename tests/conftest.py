@@ -8,16 +8,19 @@ broker); every test gets uniquely named exchanges and queues, deleted afterwards
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import structlog
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.nx_server import running_nx
 from tests.support.rabbit import RabbitNames, delete_declared
+from worker.logs import configure_logging
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 _MARKERS_BY_FIXTURE = {"mongodb_uri": "mongodb", "amqp_url": "rabbitmq"}
@@ -68,3 +71,12 @@ async def rabbit_names(amqp_url: str) -> AsyncIterator[RabbitNames]:
     names = RabbitNames.unique()
     yield names
     await delete_declared(amqp_url, names)
+
+
+@pytest.fixture
+def json_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
+    """The worker's JSON logs (debug and up) on captured stderr; reset afterwards."""
+    configure_logging("json", level=logging.DEBUG)
+    yield capsys
+    structlog.reset_defaults()
+    logging.getLogger().handlers.clear()

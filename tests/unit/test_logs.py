@@ -8,19 +8,10 @@ import logging
 import pytest
 import structlog
 
-from worker.logs import REDACTED, configure_logging
+from worker.logs import REDACTED
 
 
-@pytest.fixture(autouse=True)
-def _restore_logging() -> object:
-    yield
-    structlog.reset_defaults()
-    logging.getLogger().handlers.clear()
-
-
-def test_credential_fields_are_redacted(capsys: pytest.CaptureFixture[str]) -> None:
-    configure_logging("json")
-
+def test_credential_fields_are_redacted(json_logs: pytest.CaptureFixture[str]) -> None:
     structlog.get_logger().info(
         "token refreshed",
         access_token="1000.live-access",
@@ -29,7 +20,7 @@ def test_credential_fields_are_redacted(capsys: pytest.CaptureFixture[str]) -> N
         order_id="1001",
     )
 
-    line = json.loads(capsys.readouterr().err.strip())
+    line = json.loads(json_logs.readouterr().err.strip())
     assert line["event"] == "token refreshed"
     assert line["order_id"] == "1001"
     assert line["access_token"] == line["client_secret"] == line["Authorization"] == REDACTED
@@ -38,12 +29,10 @@ def test_credential_fields_are_redacted(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_standard_library_logging_goes_through_the_same_renderer(
-    capsys: pytest.CaptureFixture[str],
+    json_logs: pytest.CaptureFixture[str],
 ) -> None:
-    configure_logging("json")
-
     logging.getLogger("aio_pika").warning("connection lost")
 
-    line = json.loads(capsys.readouterr().err.strip())
+    line = json.loads(json_logs.readouterr().err.strip())
     assert line["event"] == "connection lost"
     assert line["level"] == "warning"

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import aiohttp
 import pytest
+import stamina
 from cryptography.fernet import Fernet, MultiFernet
 
 from tests.support.stepping_clock import SteppingClock
+from worker.clock import SystemClock
 from worker.sandbox.config import OAuthClient, SandboxConfig
 from worker.sandbox.server import RunningSandbox, serving
+from worker.store.budget import BudgetRepository
 from worker.store.connection import ConnectionRepository, StoredConnection
 from worker.store.mongo import Database
+from worker.zoho.books import ZohoBooks
+from worker.zoho.budget import BudgetLimits, RequestBudget
 from worker.zoho.connect import store_refresh_token
+from worker.zoho.http import ZohoHttp
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
 from worker.zoho.tokens import TokenManager
 
@@ -67,11 +73,13 @@ def token_endpoint(http: aiohttp.ClientSession, sandbox: RunningSandbox) -> Toke
     return TokenEndpoint(http, sandbox.accounts_url, CREDENTIALS)
 
 
-async def grant_code(http: aiohttp.ClientSession, sandbox: RunningSandbox) -> str:
+async def grant_code(
+    http: aiohttp.ClientSession, sandbox: RunningSandbox, scope: str = SCOPES
+) -> str:
     """A Self-Client grant code from the sandbox's control API."""
     async with http.post(
         f"{sandbox.origin}/_sandbox/oauth/code",
-        json={"client_id": CREDENTIALS.client_id, "scope": SCOPES},
+        json={"client_id": CREDENTIALS.client_id, "scope": scope},
     ) as resp:
         return str((await resp.json())["code"])
 
@@ -116,3 +124,54 @@ async def sandbox_counter(http: aiohttp.ClientSession, sandbox: RunningSandbox, 
     counters = (await sandbox_state(http, sandbox))["counters"]
     assert isinstance(counters, dict)
     return int(counters.get(name, 0))
+
+
+@pytest.fixture
+def no_backoff() -> Iterator[None]:
+    """Retries happen at once (stamina's test mode), capped at the client's own attempts."""
+    with stamina.set_testing(True, attempts=5, cap=True):
+        yield
+
+
+@pytest.fixture
+def budget(mongo_db: Database, sandbox_config: SandboxConfig) -> RequestBudget:
+    """The organization's shared budget; a 100 ms window, so a 429 hold-off passes quickly."""
+    return RequestBudget(
+        BudgetRepository(mongo_db),
+        sandbox_config.organization_id,
+        BudgetLimits(window_ms=100),
+        SystemClock(),
+        owner="replica-a",
+    )
+
+
+@pytest.fixture
+async def books(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    sandbox_config: SandboxConfig,
+    connected: StoredConnection,
+    connections: ConnectionRepository,
+    token_endpoint: TokenEndpoint,
+    budget: RequestBudget,
+    no_backoff: None,
+) -> ZohoBooks:
+    """The Books client as the worker builds it, pointed at the sandbox (real clock)."""
+    tokens = TokenManager(connections, lambda _: token_endpoint, SystemClock(), owner="replica-a")
+    zoho = ZohoHttp(http, sandbox.api_url, sandbox_config.organization_id, tokens, budget)
+    return ZohoBooks(zoho)
+
+
+async def add_fault(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    request_class: str,
+    mode: str,
+    times: int | None = 1,
+) -> None:
+    """Inject a sandbox fault for the next ``times`` requests of ``request_class``."""
+    async with http.post(
+        f"{sandbox.origin}/_sandbox/faults",
+        json={"request_class": request_class, "mode": mode, "times": times},
+    ) as resp:
+        assert resp.status in (200, 201), await resp.text()

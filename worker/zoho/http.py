@@ -1,0 +1,231 @@
+"""One Books API request: token, budget, envelope, typed errors, retries only where safe.
+
+A request waits for the organization's budget in its lane, carries
+``Authorization: Zoho-oauthtoken …`` and ``organization_id``, and succeeds only
+on HTTP 2xx with ``code == 0``. A 401 is retried once with a newer token (the
+request was not applied). 429s and failures before the request left are
+retried for every method; a timeout, reset or 5xx is retried only for
+idempotent requests — for a create it becomes ``OutcomeUnknown``, because the
+invoice may exist and only a lookup can tell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+import stamina
+import structlog
+
+from ..metrics import ZOHO_CALL_SECONDS, ZOHO_CALLS
+from .budget import Lane
+from .errors import (
+    DailyLimitReached,
+    DuplicateName,
+    OutcomeUnknown,
+    RateLimited,
+    ZohoError,
+    ZohoNotAuthorised,
+    ZohoNotFound,
+    ZohoUnavailable,
+    ZohoValidationError,
+)
+from .jsonio import dumps, loads_object
+
+log = structlog.get_logger(__name__)
+JsonObject = dict[str, Any]
+IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
+
+
+class Budget(Protocol):
+    """What the client needs from the request budget (``worker.zoho.budget.RequestBudget``)."""
+
+    def slot(self, lane: Lane) -> contextlib.AbstractAsyncContextManager[None]:
+        """Wait for budget in ``lane``; hold an in-flight slot for the block."""
+        ...
+
+    async def note_rate_limited(self, code: int) -> None:
+        """Zoho answered 429 with ``code`` anyway."""
+        ...
+
+
+class Tokens(Protocol):
+    """What the client needs from the token manager (``worker.zoho.tokens.TokenManager``)."""
+
+    async def access_token(self) -> str:
+        """A valid access token."""
+        ...
+
+    async def after_unauthorized(self, rejected: str) -> str:
+        """A token newer than ``rejected``."""
+        ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently safe requests are retried."""
+
+    attempts: int = 5
+    wait_initial: float = 0.5
+    wait_max: float = 30.0
+    wait_jitter: float = 1.0
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as the caller describes it."""
+
+    name: str  # request class for metrics and logs, e.g. "invoices.create"
+    method: str
+    path: str
+    lane: Lane
+    params: dict[str, str]
+    body: JsonObject | None
+    idempotent: bool
+
+
+class ZohoHttp:
+    """Sends Books API requests for one organization."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        api_base: str,
+        organization_id: str,
+        tokens: Tokens,
+        budget: Budget,
+        *,
+        timeout: aiohttp.ClientTimeout | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._session = session
+        self._api_base = api_base.rstrip("/")
+        self.organization_id = organization_id
+        self._tokens = tokens
+        self._budget = budget
+        self._timeout = timeout or aiohttp.ClientTimeout(total=30, connect=10)
+        self._retry = retry or RetryPolicy()
+
+    async def request(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        *,
+        lane: Lane,
+        params: dict[str, str] | None = None,
+        body: JsonObject | None = None,
+        idempotent: bool | None = None,
+        with_organization: bool = True,
+    ) -> JsonObject:
+        """The response body of a successful call; a ``ZohoError`` otherwise."""
+        query = dict(params or {})
+        if with_organization:
+            query["organization_id"] = self.organization_id
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        call = Call(name, method, path, lane, query, body, idempotent)
+        policy = self._retry
+        async for attempt in stamina.retry_context(
+            on=_backoff_hook,
+            attempts=policy.attempts,
+            timeout=policy.timeout,
+            wait_initial=policy.wait_initial,
+            wait_max=policy.wait_max,
+            wait_jitter=policy.wait_jitter,
+        ):
+            with attempt:
+                return await self._authorized(call)
+        raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+    async def _authorized(self, call: Call) -> JsonObject:
+        token = await self._tokens.access_token()
+        status, body = await self._send(call, token)
+        if status == 401:
+            token = await self._tokens.after_unauthorized(token)
+            status, body = await self._send(call, token)
+        return await self._interpret(call, status, body)
+
+    async def _send(self, call: Call, token: str) -> tuple[int, JsonObject | None]:
+        async with self._budget.slot(call.lane):
+            started = time.perf_counter()
+            status, body = await self._exchange(call, token)
+            ZOHO_CALL_SECONDS.labels(call.name).observe(time.perf_counter() - started)
+        ZOHO_CALLS.labels(call.name, str(status)).inc()
+        log.debug("zoho call", call=call.name, status=status, code=(body or {}).get("code"))
+        return status, body
+
+    async def _exchange(self, call: Call, token: str) -> tuple[int, JsonObject | None]:
+        try:
+            async with self._session.request(
+                call.method,
+                self._api_base + call.path,
+                params=call.params,
+                data=None if call.body is None else dumps(call.body),
+                headers=_headers(token, with_body=call.body is not None),
+                timeout=self._timeout,
+            ) as resp:
+                return resp.status, loads_object(await resp.text())
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            ZOHO_CALLS.labels(call.name, "unreachable").inc()
+            raise ZohoUnavailable(f"Zoho unreachable: {type(exc).__name__}") from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            ZOHO_CALLS.labels(call.name, "no_answer").inc()
+            raise _no_answer(call, f"no answer from Zoho: {type(exc).__name__}") from None
+
+    async def _interpret(self, call: Call, status: int, body: JsonObject | None) -> JsonObject:
+        code = _code(body)
+        if 200 <= status < 300 and code == 0 and body is not None:
+            return body
+        message = str((body or {}).get("message") or f"HTTP {status}")
+        if status == 429:
+            await self._budget.note_rate_limited(code or 44)
+        raise _error_for(call, status, code, message)
+
+
+def _error_for(call: Call, status: int, code: int | None, message: str) -> ZohoError:
+    details: dict[str, Any] = {"code": code, "http_status": status}
+    if status == 429:
+        kind = DailyLimitReached if code == 45 else RateLimited
+        return kind(message, **details)
+    if status >= 500 or code == 1000 or (200 <= status < 300 and code is None):
+        return _no_answer(call, message, **details)
+    if code == 1002 or status == 404:
+        return ZohoNotFound(message, **details)
+    if code == 3062:
+        return DuplicateName(message, **details)
+    if status in (401, 403) or code in (14, 57):
+        return ZohoNotAuthorised(message, **details)
+    return ZohoValidationError(message, **details)
+
+
+def _no_answer(call: Call, message: str, **details: Any) -> ZohoError:
+    if call.idempotent:
+        return ZohoUnavailable(message, **details)
+    return OutcomeUnknown(f"{call.name}: {message}", **details)
+
+
+def _backoff_hook(exc: Exception) -> bool | float:
+    """Retry what is safe to repeat; 429s wait in the budget, so retry them at once."""
+    if isinstance(exc, RateLimited):
+        return 0.05 if exc.code == 44 else True
+    return isinstance(exc, ZohoUnavailable)
+
+
+def _headers(token: str, *, with_body: bool) -> dict[str, str]:
+    headers = {"Authorization": f"Zoho-oauthtoken {token}"}
+    if with_body:
+        headers["Content-Type"] = "application/json"
+    return headers
+
+
+def _code(body: JsonObject | None) -> int | None:
+    try:
+        return int(body["code"]) if body is not None and "code" in body else None
+    except (TypeError, ValueError):
+        return None
