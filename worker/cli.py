@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     settings = load_settings()
-    configure_logging("console")
+    configure_logging("console", level=logging.WARNING)  # the demo speaks through print
     return asyncio.run(run_demo(settings, Path(args.state_dir)))
 
 

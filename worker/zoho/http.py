@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -94,7 +95,7 @@ class ZohoHttp:
     def __init__(
         self,
         session: aiohttp.ClientSession,
-        api_base: str,
+        api_base: str | Callable[[], str],
         organization_id: str,
         tokens: Tokens,
         budget: Budget,
@@ -103,7 +104,7 @@ class ZohoHttp:
         retry: RetryPolicy | None = None,
     ) -> None:
         self._session = session
-        self._api_base = api_base.rstrip("/")
+        self._api_base = api_base if callable(api_base) else lambda: api_base
         self.organization_id = organization_id
         self._tokens = tokens
         self._budget = budget
@@ -164,7 +165,7 @@ class ZohoHttp:
         try:
             async with self._session.request(
                 call.method,
-                self._api_base + call.path,
+                self._api_base().rstrip("/") + call.path,
                 params=call.params,
                 data=None if call.body is None else dumps(call.body),
                 headers=_headers(token, with_body=call.body is not None),

@@ -60,6 +60,9 @@ class TokenManager:
         self._clock = clock
         self._owner = owner
         self._policy = policy or TokenPolicy()
+        # From the last read of the connection: where Books calls go.
+        self.data_center: str | None = None
+        self.api_domain: str | None = None
 
     async def access_token(self) -> str:
         """A token with enough life left, refreshing first when it has not."""
@@ -158,6 +161,7 @@ class TokenManager:
             raise ConnectionBroken("Zoho is not connected")
         if connection.status == "broken":
             raise ConnectionBroken(connection.broken_reason or "the Zoho connection is broken")
+        self.data_center, self.api_domain = connection.data_center, connection.api_domain
         return connection
 
     def _valid(self, connection: StoredConnection) -> bool:

@@ -1,0 +1,100 @@
+"""Composition root: builds the worker's parts from ``Settings`` and wires them together.
+
+Nothing here does work; it only decides which implementation each part gets,
+so the rest of the code can be read (and tested) without it.
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+
+from .clock import Clock, SystemClock
+from .config import Settings
+from .store.budget import BudgetRepository
+from .store.connection import ConnectionRepository, StoredConnection
+from .store.mongo import Database
+from .zoho.books import ZohoBooks
+from .zoho.budget import BudgetLimits, RequestBudget
+from .zoho.datacenters import resolve_endpoints
+from .zoho.http import ZohoHttp
+from .zoho.models import Organization
+from .zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from .zoho.plans import daily_limit
+from .zoho.tokens import TokenManager
+
+
+def replica_name() -> str:
+    """A name for this process that no other replica shares (leases, budget holders)."""
+    return f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+
+
+def client_credentials(settings: Settings) -> OAuthClientCredentials:
+    """The OAuth client from the settings (empty when not configured yet)."""
+    secret = settings.zoho_client_secret.get_secret_value() if settings.zoho_client_secret else ""
+    return OAuthClientCredentials(settings.zoho_client_id or "", secret)
+
+
+def _override(url: object) -> str | None:
+    return str(url) if url else None
+
+
+def token_endpoint_for(
+    settings: Settings, session: aiohttp.ClientSession
+) -> Callable[[StoredConnection], TokenEndpoint]:
+    """How the token manager reaches the accounts server of a stored connection."""
+
+    def endpoint_for(connection: StoredConnection) -> TokenEndpoint:
+        origin = _override(settings.zoho_accounts_url) or connection.accounts_origin
+        endpoints = resolve_endpoints(connection.data_center, accounts_override=origin)
+        return TokenEndpoint(session, endpoints.accounts_origin, client_credentials(settings))
+
+    return endpoint_for
+
+
+@dataclass(frozen=True)
+class ZohoParts:
+    """The Zoho client and the shared state behind it."""
+
+    books: ZohoBooks
+    tokens: TokenManager
+    budget: RequestBudget
+
+    def adopt_plan_limit(self, configured: int | None, organization: Organization) -> int:
+        """Set the daily cap from the setting, else the organization's plan; returns it."""
+        limit = daily_limit(configured, organization.plan_name)
+        self.budget.set_daily_limit(limit)
+        return limit
+
+
+def build_zoho(
+    settings: Settings,
+    db: Database,
+    session: aiohttp.ClientSession,
+    organization_id: str,
+    *,
+    owner: str,
+    clock: Clock | None = None,
+) -> ZohoParts:
+    """The Zoho Books client for one organization, sharing tokens and budget through ``db``."""
+    clock = clock or SystemClock()
+    repository = ConnectionRepository(db, settings.fernet())
+    tokens = TokenManager(repository, token_endpoint_for(settings, session), clock, owner=owner)
+    limits = BudgetLimits(
+        requests_per_window=settings.zoho_requests_per_minute,
+        daily_limit=daily_limit(settings.zoho_daily_limit, None),
+        max_concurrency=settings.zoho_max_concurrency,
+    )
+    budget = RequestBudget(BudgetRepository(db), organization_id, limits, clock, owner)
+
+    def api_base() -> str:
+        dc = tokens.data_center or settings.zoho_data_center
+        override = _override(settings.zoho_api_url)
+        return resolve_endpoints(dc, api_domain=tokens.api_domain, api_override=override).api_base
+
+    books = ZohoBooks(ZohoHttp(session, api_base, organization_id, tokens, budget))
+    return ZohoParts(books, tokens, budget)
