@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import aiohttp
 
 from .clock import Clock, SystemClock
-from .config import Settings
+from .config import ConfigError, Settings
 from .store.budget import BudgetRepository
 from .store.connection import ConnectionRepository, StoredConnection
 from .store.mongo import Database
 from .zoho.books import ZohoBooks
 from .zoho.budget import BudgetLimits, RequestBudget
+from .zoho.connect import adopt_environment_token
 from .zoho.datacenters import resolve_endpoints
 from .zoho.http import ZohoHttp
 from .zoho.models import Organization
@@ -98,3 +99,19 @@ def build_zoho(
 
     books = ZohoBooks(ZohoHttp(session, api_base, organization_id, tokens, budget))
     return ZohoParts(books, tokens, budget)
+
+
+async def connect_from_environment(settings: Settings, db: Database, clock: Clock) -> bool:
+    """At start: adopt ``ZBSYNC_ZOHO_REFRESH_TOKEN`` if it is new; True when it was stored."""
+    if settings.zoho_refresh_token is None:
+        return False
+    if not settings.zoho_client_id:
+        problem = "ZBSYNC_ZOHO_CLIENT_ID: required with ZBSYNC_ZOHO_REFRESH_TOKEN"
+        raise ConfigError(f"invalid configuration:\n  {problem}")
+    return await adopt_environment_token(
+        ConnectionRepository(db, settings.fernet()),
+        clock,
+        data_center=settings.zoho_data_center,
+        client_id=settings.zoho_client_id,
+        refresh_token=settings.zoho_refresh_token.get_secret_value(),
+    )

@@ -1,0 +1,58 @@
+"""The composed Zoho client: connected from the environment, pointed at the sandbox."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.zoho.conftest import CREDENTIALS, REDIRECT_URI, grant_code
+from worker.bootstrap import build_zoho, connect_from_environment
+from worker.clock import SystemClock
+from worker.config import ConfigError, Settings
+from worker.sandbox.server import RunningSandbox
+from worker.store.mongo import Database
+from worker.zoho.budget import Lane
+from worker.zoho.oauth import TokenEndpoint
+
+
+def _settings(sandbox: RunningSandbox, refresh_token: str | None) -> Settings:
+    return Settings(
+        _env_file=None,
+        zoho_client_id=CREDENTIALS.client_id,
+        zoho_client_secret=CREDENTIALS.client_secret,
+        zoho_refresh_token=refresh_token,
+        zoho_data_center="eu",
+        zoho_accounts_url=sandbox.accounts_url,
+        zoho_api_url=sandbox.api_url,
+        secret_key=Fernet.generate_key().decode(),
+    )
+
+
+async def test_a_refresh_token_from_the_environment_connects_without_a_browser(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    mongo_db: Database,
+) -> None:
+    minted = await token_endpoint.exchange_code(await grant_code(http, sandbox), REDIRECT_URI)
+    settings = _settings(sandbox, minted.refresh_token)
+
+    assert await connect_from_environment(settings, mongo_db, SystemClock())
+    assert not await connect_from_environment(settings, mongo_db, SystemClock())
+    zoho = build_zoho(settings, mongo_db, http, "20061234567", owner="a")
+    org = await zoho.books.organization(Lane.MANUAL)
+
+    assert org.plan_name == "FREE"
+    assert zoho.adopt_plan_limit(None, org) == 1000
+    assert zoho.adopt_plan_limit(4000, org) == 4000
+    assert zoho.budget.limits.daily_limit == 4000
+
+
+async def test_a_refresh_token_without_a_client_id_names_the_variable(
+    sandbox: RunningSandbox, mongo_db: Database
+) -> None:
+    settings = _settings(sandbox, "1000.x").model_copy(update={"zoho_client_id": None})
+
+    with pytest.raises(ConfigError, match="ZBSYNC_ZOHO_CLIENT_ID"):
+        await connect_from_environment(settings, mongo_db, SystemClock())
