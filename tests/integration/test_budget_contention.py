@@ -62,7 +62,7 @@ class Race:
         leaving, self.held = self.held[:releases], self.held[releases:]
         await asyncio.gather(
             *(self.ask(r, now) for r, times in enumerate(asks) for _ in range(times)),
-            *(self.repositories[0].release(self.organization_id, h) for h in leaving),
+            *(self.repositories[0].release(self.organization_id, {h}) for h in leaving),
         )
 
 

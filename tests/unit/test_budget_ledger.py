@@ -57,7 +57,7 @@ class Run:
     def release_oldest(self) -> None:
         """The longest-held slot is given back."""
         if self.held:
-            changed = release(self.state, self.held.pop(0), probe_succeeded=False)
+            changed = release(self.state, {self.held.pop(0)}, probe_succeeded=False)
             self.state = changed or self.state
 
 

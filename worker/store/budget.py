@@ -18,7 +18,7 @@ reads again. Only forms that behave the same on MongoDB and nx-27017 are used
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from bson import Int64
@@ -32,10 +32,10 @@ from ..zoho.budget_ledger import (
     Granted,
     Holder,
     Refused,
-    grant,
     hold_off,
     pause,
     release,
+    release_and_grant,
     usage,
 )
 from .mongo import ZOHO_BUDGETS, Database, Document
@@ -55,17 +55,24 @@ class BudgetRepository:
     def __init__(self, database: Database) -> None:
         self._collection = database[ZOHO_BUDGETS]
 
-    async def acquire(self, organization_id: str, ask: Ask) -> Granted | Refused:
-        """Count one request and hold an in-flight slot, or say why not and until when."""
-        return await self._change(organization_id, lambda state: grant(state, ask))
+    async def acquire(
+        self, organization_id: str, ask: Ask, releasing: Collection[str] = ()
+    ) -> Granted | Refused:
+        """Count one request and hold an in-flight slot, or say why not and until when.
+
+        ``releasing``: slots this replica gives back in the same write.
+        """
+        return await self._change(
+            organization_id, lambda state: release_and_grant(state, ask, releasing)
+        )
 
     async def release(
-        self, organization_id: str, holder_id: str, *, probe_succeeded: bool = False
+        self, organization_id: str, holder_ids: Collection[str], *, probe_succeeded: bool = False
     ) -> None:
-        """Give back an in-flight slot; a successful probe also ends a code-45 pause."""
+        """Give back in-flight slots in one write; a successful probe also ends a code-45 pause."""
 
         def step(state: BudgetState) -> tuple[BudgetState | None, None]:
-            return release(state, holder_id, probe_succeeded=probe_succeeded), None
+            return release(state, holder_ids, probe_succeeded=probe_succeeded), None
 
         await self._change(organization_id, step)
 

@@ -35,6 +35,7 @@ from ..clock import Clock
 from ..store.budget import BudgetRepository
 from .budget_ledger import Ask, BudgetLimits, BudgetUsage, Granted, Lane, Refused
 from .budget_queue import LaneQueue, Ticket
+from .budget_release import ReleaseBatcher
 from .errors import DailyLimitReached
 
 __all__ = ["BudgetLimits", "BudgetUsage", "Lane", "RequestBudget"]
@@ -77,6 +78,7 @@ class RequestBudget:
         self._owner = owner
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._queue = LaneQueue()
+        self._releases = ReleaseBatcher(repository, organization_id)
 
     @property
     def limits(self) -> BudgetLimits:
@@ -106,9 +108,10 @@ class RequestBudget:
             await asyncio.shield(self._release(held.holder_id, probe_succeeded=succeeded))
 
     async def _release(self, holder_id: str, *, probe_succeeded: bool) -> None:
-        await self._repository.release(
-            self._organization_id, holder_id, probe_succeeded=probe_succeeded
-        )
+        if probe_succeeded:
+            await self._repository.release(self._organization_id, {holder_id}, probe_succeeded=True)
+        else:
+            await self._releases.release(holder_id)
         self._queue.nudge()
 
     async def _acquire(self, lane: Lane) -> _Held:
@@ -124,7 +127,8 @@ class RequestBudget:
             await self._queue.my_turn(ticket)
             holder_id = f"{self._owner}:{uuid.uuid4().hex[:12]}"
             ask = Ask(holder_id, self._owner, lane, self._clock.now_ms(), self._limits)
-            outcome = await self._repository.acquire(self._organization_id, ask)
+            async with self._releases.carrying() as releasing:
+                outcome = await self._repository.acquire(self._organization_id, ask, releasing)
             if isinstance(outcome, Granted):
                 return _Held(holder_id, outcome.probe)
             _raise_if_final(outcome)

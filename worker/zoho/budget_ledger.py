@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -182,14 +183,25 @@ def _refusal(live: BudgetState, ask: Ask, now: int, probe: bool) -> Refused | No
     return None
 
 
-def release(state: BudgetState, holder_id: str, *, probe_succeeded: bool) -> BudgetState | None:
-    """Give a slot back (and end a code-45 pause if it was a successful probe)."""
-    holders = tuple(h for h in state.holders if h.holder_id != holder_id)
+def release(
+    state: BudgetState, holder_ids: Collection[str], *, probe_succeeded: bool
+) -> BudgetState | None:
+    """Give slots back (and end a code-45 pause if one was a successful probe)."""
+    holders = tuple(h for h in state.holders if h.holder_id not in holder_ids)
     resume = probe_succeeded and state.paused_until_ms is not None
     if len(holders) == len(state.holders) and not resume:
         return None
     paused = None if resume else state.paused_until_ms
     return dataclasses.replace(state, holders=holders, paused_until_ms=paused)
+
+
+def release_and_grant(
+    state: BudgetState, ask: Ask, releasing: Collection[str]
+) -> tuple[BudgetState | None, Granted | Refused]:
+    """Give ``releasing`` back and ask for a slot, in one write (or none if nothing changes)."""
+    freed = release(state, releasing, probe_succeeded=False) if releasing else None
+    changed, outcome = grant(freed or state, ask)
+    return changed or freed, outcome
 
 
 def hold_off(state: BudgetState, until_ms: int) -> BudgetState | None:
