@@ -94,3 +94,19 @@ async def test_lower_lanes_leave_part_of_the_day_to_live_work(replicas: Replicas
         await Recorder().take(budget, Lane.BACKFILL)
     await Recorder().take_times(budget, Lane.LIVE, 4)
     assert (await budget.usage()).day_left == 0
+
+
+async def test_a_cancelled_waiter_leaves_and_the_next_one_is_served(
+    replicas: Replicas, clock: ManualClock
+) -> None:
+    budget, recorder = replicas.replica(requests_per_window=1), Recorder()
+    await Recorder().take(budget, Lane.LIVE)
+    head = asyncio.create_task(recorder.take(budget, Lane.MANUAL, "cancelled"))
+    behind = asyncio.create_task(recorder.take(budget, Lane.BACKFILL, "behind"))
+    await clock.sleeping()
+    head.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await head
+    clock.advance(1000)
+    await behind
+    assert (recorder.order, budget.waiting) == (["behind"], 0)

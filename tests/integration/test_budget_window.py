@@ -143,3 +143,15 @@ async def test_a_crashed_holders_slot_frees_itself_after_its_ttl(
     clock.advance(1)
     await waiter
     assert (await budget.usage()).in_flight == 0
+
+
+async def test_slots_given_back_at_once_are_all_freed(replicas: Replicas) -> None:
+    budget = replicas.replica(requests_per_window=10, max_concurrency=5)
+    held = [HeldSlot() for _ in range(5)]
+    tasks = [asyncio.create_task(h.hold(budget)) for h in held]
+    await asyncio.gather(*(h.entered.wait() for h in held))
+    waiter = asyncio.create_task(Recorder().take(budget, Lane.LIVE))
+    for h in held:
+        h.let_go.set()
+    await asyncio.gather(waiter, *tasks)
+    assert (await budget.usage()).in_flight == 0
