@@ -122,10 +122,10 @@ async def test_a_release_on_another_replica_is_seen_at_the_next_poll(
     await held.entered.wait()
     waiter = asyncio.create_task(Recorder().take(budget, Lane.LIVE))
     (first_poll,) = await clock.sleeping()
-    assert first_poll - clock.now_ms() <= 250  # a short poll, not the slot's TTL
+    assert first_poll - clock.now_ms() <= 100  # a short poll, not the slot's TTL
     held.let_go.set()
     await holding
-    clock.advance(250)
+    clock.advance(100)
     await waiter
 
 

@@ -76,10 +76,7 @@ class Replica:
             return response.status, body.get("code")
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Do the work and say what happened."""
-    clock = SystemClock()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(args.mongodb_uri)
+def _budget(args: argparse.Namespace, client: AsyncMongoClient[dict[str, Any]]) -> RequestBudget:
     limits = BudgetLimits(
         requests_per_window=args.requests_per_window,
         window_ms=args.window_ms,
@@ -87,9 +84,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         daily_limit=1_000_000,
     )
     repository = BudgetRepository(client[args.database])
-    replica = Replica(
-        args, RequestBudget(repository, args.organization_id, limits, clock, args.owner)
-    )
+    return RequestBudget(repository, args.organization_id, limits, SystemClock(), args.owner)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Do the work and say what happened."""
+    clock = SystemClock()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(args.mongodb_uri)
+    replica = Replica(args, _budget(args, client))
     started = clock.now_ms()
     try:
         async with aiohttp.ClientSession() as http:

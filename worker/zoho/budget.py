@@ -41,7 +41,7 @@ from .errors import DailyLimitReached
 __all__ = ["BudgetLimits", "BudgetUsage", "Lane", "RequestBudget"]
 
 MIN_POLL_MS = 10
-MAX_POLL_MS = 250
+MAX_POLL_MS = 100
 
 
 @dataclass
