@@ -43,6 +43,23 @@ def _demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(settings, Path(args.state_dir)))
 
 
+def _publish(args: argparse.Namespace) -> int:
+    """Validate an order event file and publish it to the exchange, confirmed."""
+    from .messaging.publish_cli import run_publish
+
+    settings = load_settings()
+    return run_publish(settings, Path(args.file), raw=args.raw, routing_key=args.routing_key)
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas, the AsyncAPI document and the examples of the events."""
+    from .contract import write_schemas
+
+    written = write_schemas(Path(args.out))
+    print(f"wrote {len(written)} files under {args.out}/")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zbsync", description="Shop orders to Zoho Books draft invoices."
@@ -62,6 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="sandbox + worker on local defaults, with samples")
     demo.add_argument("--state-dir", default=".zbsync", help="where generated secrets are kept")
     demo.set_defaults(handler=_demo)
+
+    publish = commands.add_parser("publish", help="publish an order event (a CloudEvent file)")
+    publish.add_argument("file", help="the event as JSON, e.g. schemas/examples/*.json")
+    publish.add_argument("--raw", action="store_true", help="publish the bytes unvalidated")
+    publish.add_argument("--routing-key", help="default: the event type (order.paid if --raw)")
+    publish.set_defaults(handler=_publish)
+
+    schemas = commands.add_parser("schemas", help="write schemas/ from the event models")
+    schemas.add_argument("--out", default="schemas", help="the folder it owns (default: schemas)")
+    schemas.set_defaults(handler=_schemas)
     return parser
 
 

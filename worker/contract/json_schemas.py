@@ -1,0 +1,141 @@
+"""JSON Schemas of the envelope and of each event type, from the pydantic models.
+
+The models stay the single source of truth; this module only says in the schema what the
+parser does beyond pydantic's defaults: money and rates are exact decimals given as
+strings or numbers, and order ids may be given as integers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import (
+    GenerateJsonSchema,
+    JsonSchemaMode,
+    JsonSchemaValue,
+    models_json_schema,
+)
+from pydantic_core import core_schema
+
+from worker.events import EVENT_TYPES, CloudEvent, EventType, Order, OrderRef
+
+JsonObject = dict[str, Any]
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+EVENT_DESCRIPTIONS: dict[EventType, str] = {
+    "order.paid": "The order was paid: the worker creates (or updates) its draft invoice.",
+    "order.updated": "The order changed: a draft invoice follows; an unpaid order is stored.",
+    "order.deleted": "The order is gone: its draft invoice is deleted. Only data.id is needed.",
+}
+
+
+class ContractJsonSchema(GenerateJsonSchema):
+    """pydantic's generator, saying how decimals are read."""
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
+        """A string or a number, parsed as an exact decimal; the digit limits in words."""
+        json_schema = super().decimal_schema(schema)
+        for branch in json_schema.get("anyOf", []):
+            if branch.get("type") == "string":
+                branch["pattern"] = DECIMAL_PATTERN
+        return {**json_schema, "description": _decimal_note(schema)}
+
+
+def _decimal_note(schema: core_schema.DecimalSchema) -> str:
+    note = 'A decimal: a string such as "12.30" or a number, parsed as decimal (never float)'
+    limits = []
+    if "max_digits" in schema:
+        limits.append(f"at most {schema['max_digits']} digits")
+    if "decimal_places" in schema:
+        limits.append(f"at most {schema['decimal_places']} after the point")
+    return f"{note}; {', '.join(limits)}." if limits else f"{note}."
+
+
+def data_schemas(ref_template: str) -> dict[str, JsonObject]:
+    """Schemas of ``Order``, ``OrderRef`` and everything they use, by model name."""
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (Order, "validation"),
+        (OrderRef, "validation"),
+    ]
+    _, top = models_json_schema(
+        models, ref_template=ref_template, schema_generator=ContractJsonSchema
+    )
+    defs: dict[str, JsonObject] = top["$defs"]
+    for name in ("Order", "OrderRef"):
+        _accept_integer_id(defs[name])
+    return defs
+
+
+def _accept_integer_id(model_schema: JsonObject) -> None:
+    # The models coerce numbers to strings; of all fields only the id is documented that way.
+    string = model_schema["properties"]["id"]
+    model_schema["properties"]["id"] = {
+        "anyOf": [{k: v for k, v in string.items() if k != "title"}, {"type": "integer"}],
+        "description": "The shop's order id; an integer is accepted and read as a string.",
+        "title": string.get("title", "Id"),
+    }
+
+
+def envelope_schema() -> JsonObject:
+    """The CloudEvents 1.0 envelope as the worker reads it, for any event type."""
+    schema = CloudEvent.model_json_schema(schema_generator=ContractJsonSchema)
+    schema["properties"]["datacontenttype"] = {
+        "anyOf": [{"const": "application/json", "type": "string"}, {"type": "null"}],
+        "default": None,
+        "description": "Absent or application/json; data is the JSON object itself.",
+        "title": "Datacontenttype",
+    }
+    schema["properties"]["type"]["description"] = f"One of {', '.join(EVENT_TYPES)}."
+    return schema
+
+
+def event_envelope(event_type: EventType, data_ref: str) -> JsonObject:
+    """The envelope of one event type, its ``data`` a reference to the data schema."""
+    schema = envelope_schema()
+    schema["properties"]["type"] = {"const": event_type, "title": "Type", "type": "string"}
+    schema["properties"]["data"] = {"$ref": data_ref}
+    schema["required"] = sorted({*schema["required"], "data"})
+    schema["title"] = f"{event_type} event"
+    schema["description"] = EVENT_DESCRIPTIONS[event_type]
+    return schema
+
+
+def data_model_name(event_type: EventType) -> str:
+    """The model an event type's ``data`` is validated with."""
+    return OrderRef.__name__ if event_type == "order.deleted" else Order.__name__
+
+
+def event_schema_document(event_type: EventType) -> JsonObject:
+    """A self-contained JSON Schema (2020-12) of one event type, for ``schemas/``."""
+    defs = data_schemas("#/$defs/{model}")
+    name = data_model_name(event_type)
+    schema = event_envelope(event_type, f"#/$defs/{name}")
+    schema["$defs"] = _reachable(defs, name)
+    schema["$schema"] = DRAFT_2020_12
+    return schema
+
+
+def envelope_document() -> JsonObject:
+    """A self-contained JSON Schema (2020-12) of the envelope, for ``schemas/``."""
+    return {**envelope_schema(), "$schema": DRAFT_2020_12}
+
+
+def _reachable(defs: dict[str, JsonObject], root: str) -> dict[str, JsonObject]:
+    found: dict[str, JsonObject] = {}
+    pending = [root]
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found[name] = defs[name]
+            pending.extend(ref.rsplit("/", 1)[-1] for ref in _refs(defs[name]))
+    return found
+
+
+def _refs(node: object) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []

@@ -1,0 +1,1 @@
+"""RabbitMQ: the worker's topology, and publishing events and dead letters to it."""
