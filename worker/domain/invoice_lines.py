@@ -59,38 +59,40 @@ def name_and_description(name: str, description: str | None) -> tuple[str, str |
 def draft_lines(
     order: Order, precision: int, tax_for: TaxFor, *, discount_label: str, shipping_label: str
 ) -> list[DraftLine]:
-    """Every line of the invoice in order: products, discounts, shipping (when > 0)."""
-    lines = [
-        _line(item.name, item.description, item.quantity, item.unit_price, tax_for(item.tax_rate))
+    """Every line of the invoice in order: products, discounts, shipping.
+
+    A discount or shipping amount that rounds to nothing in the currency (half a
+    yen) adds no line: it would change nothing but show a zero line.
+    """
+    make = _LineMaker(precision, tax_for)
+    products = [
+        make(item.name, item.description, item.quantity, item.unit_price, item.tax_rate)
         for item in order.lines
     ]
-    for discount in order.discounts:
-        label = f"{discount_label} {discount.code}" if discount.code else discount_label
-        lines.append(
-            _line(label, discount.description, ONE, -discount.amount, tax_for(discount.tax_rate))
+    extras = [
+        make(_discount_name(discount_label, d.code), d.description, ONE, -d.amount, d.tax_rate)
+        for d in order.discounts
+    ]
+    if (shipping := order.shipping) is not None:
+        extras.append(
+            make(shipping_label, shipping.description, ONE, shipping.amount, shipping.tax_rate)
         )
-    shipping = order.shipping
-    if shipping is not None and shipping.amount > ZERO:
-        lines.append(
-            _line(
-                shipping_label,
-                shipping.description,
-                ONE,
-                shipping.amount,
-                tax_for(shipping.tax_rate),
-            )
-        )
-    return [_rounded(line, precision) for line in lines]
+    return products + [extra for extra in extras if extra.rate != ZERO]
 
 
-def _line(
-    name: str, description: str | None, quantity: Decimal, rate: Decimal, tax: TaxChoice
-) -> DraftLine:
-    short, full = name_and_description(name, description)
-    return DraftLine(short, full, quantity, rate, tax)
+@dataclass(frozen=True)
+class _LineMaker:
+    precision: int
+    tax_for: TaxFor
+
+    def __call__(
+        self, name: str, text: str | None, quantity: Decimal, rate: Decimal, tax: Decimal | None
+    ) -> DraftLine:
+        short, full = name_and_description(name, text)
+        # Adding zero turns a rounded -0 into 0.
+        rounded = round_half_up(rate, self.precision) + ZERO
+        return DraftLine(short, full, quantity, rounded, self.tax_for(tax))
 
 
-def _rounded(line: DraftLine, precision: int) -> DraftLine:
-    return DraftLine(
-        line.name, line.description, line.quantity, round_half_up(line.rate, precision), line.tax
-    )
+def _discount_name(label: str, code: str | None) -> str:
+    return f"{label} {code}" if code else label

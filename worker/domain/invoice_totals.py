@@ -50,7 +50,7 @@ def rounding_adjustment(
     ``tolerance`` is in minor units; a larger difference is not papered over
     (the service reports "total mismatch" instead).
     """
-    difference = round_half_up(order_total - computed, precision)
+    difference = round_half_up(order_total - computed, precision) + ZERO  # never -0
     if abs(difference) > tolerance * minor_unit(precision):
         return round_half_up(ZERO, precision)
     return difference
