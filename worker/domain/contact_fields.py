@@ -26,7 +26,7 @@ def tax_number(customer: Customer) -> str | None:
 
 
 def billing_fields(address: Address | None) -> dict[str, str]:
-    """The billing address as Zoho names it (missing fields empty); {} without an address."""
+    """The billing address as Zoho names it (missing fields empty); {} when it has none."""
     if address is None:
         return {}
     values = (
@@ -37,4 +37,6 @@ def billing_fields(address: Address | None) -> dict[str, str]:
         address.region,
         country_name(address.country) if address.country else None,
     )
+    if not any(values):
+        return {}
     return {key: value or "" for key, value in zip(ADDRESS_FIELDS, values, strict=True)}
