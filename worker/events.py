@@ -33,7 +33,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Money = Annotated[Decimal, Field(max_digits=20, decimal_places=6, allow_inf_nan=False)]
 Rate = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", to_upper=True)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
 
 
 class EventRejected(Exception):
