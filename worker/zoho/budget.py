@@ -7,13 +7,18 @@ One budget per organization, shared by all replicas through MongoDB
 
     async with budget.slot(Lane.LIVE):
         response = await http_call()
-    if response is a 429:
-        await budget.note_rate_limited(code)   # inside the block for code 45
+        if code == 45:  # inside the block, so an hourly probe is not taken for a success
+            await budget.note_rate_limited(45)
+    if code in (44, 1070):  # outside, so no slot is held while backing off
+        await budget.note_rate_limited(code)
 
 Inside one process only the head waiter (lowest :class:`Lane`, then oldest)
 asks for budget; see ``budget_queue``. Waits are computed (until the oldest
 stamp leaves the window, until a block ends) or, for the concurrency cap,
-polled with a short back-off that a local release cuts short.
+polled with a short back-off that a local release cuts short. RECONCILER and
+BACKFILL may fill only 80 % / 60 % of the window and the day (``LANE_SHARE``),
+leaving headroom for manual and live work on any replica. A process's releases
+ride along with its head's next grant (``budget_release``): one writer per process.
 
 Zoho refusing anyway: 44 holds every replica off for a window; 1070 backs this
 caller off briefly; 45 gives automatic lanes ``DailyLimitReached`` until an
