@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support.mapping import order
@@ -209,6 +209,7 @@ optional_text = st.none() | st.sampled_from(["A", "B", "Via 2"])
 zoho_text = st.sampled_from(["", "A", "Z"])
 
 
+@settings(deadline=None)  # no timing assertions
 @given(
     st.fixed_dictionaries({"line1": optional_text, "line2": optional_text, "city": optional_text}),
     st.fixed_dictionaries({"address": zoho_text, "street2": zoho_text, "city": zoho_text}),

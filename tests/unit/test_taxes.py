@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support.mapping import (
@@ -139,6 +139,7 @@ tax_rows = st.builds(
 rates = st.sampled_from([None, D(0), D(4), D(5), D(10), D(22), D("7.5"), D(19)])
 
 
+@settings(deadline=None)  # no timing assertions
 @given(rates, st.lists(tax_rows, max_size=8), st.booleans())
 def test_never_a_wrong_tax(rate: Decimal | None, taxes: list[TaxInfo], use_map: bool) -> None:
     tax_map = {t.percentage: t.tax_id for t in taxes[:1]} if use_map else {}

@@ -87,12 +87,7 @@ def map_invoice(
     fallback_date: date,
 ) -> InvoiceDraft:
     """The draft invoice for ``order``, or ``MappingProblem`` saying what needs a person."""
-    if order.total <= ZERO:
-        raise MappingProblem(
-            "non_positive_total",
-            f"the order total is {order.total} {order.currency}; "
-            "an invoice needs a positive total (issue a credit note instead)",
-        )
+    _require_positive_total(order)
     currency = _currency(order, catalog)
     lines = _lines(order, catalog, settings, currency.precision)
     computed = zoho_total(lines, currency.precision, inclusive=order.prices_include_tax)
@@ -114,6 +109,15 @@ def map_invoice(
     if order.exchange_rate is not None and currency.code != catalog.base_currency.upper():
         payload["exchange_rate"] = order.exchange_rate
     return InvoiceDraft(payload, computed + adjustment, computed, reference)
+
+
+def _require_positive_total(order: Order) -> None:
+    if order.total <= ZERO:
+        raise MappingProblem(
+            "non_positive_total",
+            f"the order total is {order.total} {order.currency}; "
+            "an invoice needs a positive total (issue a credit note instead)",
+        )
 
 
 def _currency(order: Order, catalog: Catalog) -> CurrencyInfo:
