@@ -22,6 +22,8 @@ from tests.support.nx_server import running_nx
 from tests.support.rabbit import RabbitNames, delete_declared
 from worker.logs import configure_logging
 
+pytest_plugins = ["tests.support.zoho_fixtures"]
+
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 _MARKERS_BY_FIXTURE = {"mongodb_uri": "mongodb", "amqp_url": "rabbitmq"}
 

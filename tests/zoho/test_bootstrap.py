@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.zoho.conftest import CREDENTIALS, REDIRECT_URI, grant_code
+from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
 from worker.bootstrap import build_zoho, connect_from_environment
 from worker.clock import SystemClock
 from worker.config import ConfigError, Settings

@@ -8,7 +8,7 @@ from decimal import Decimal
 import aiohttp
 import pytest
 
-from tests.zoho.conftest import (
+from tests.support.zoho_fixtures import (
     CREDENTIALS,
     REDIRECT_URI,
     add_fault,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from tests.zoho.conftest import CREDENTIALS, REDIRECT_URI, grant_code
+from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
 from worker.zoho.errors import ConnectionBroken, MintingDenied, ZohoUnavailable

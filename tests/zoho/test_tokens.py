@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 
 from tests.support.stepping_clock import SteppingClock
-from tests.zoho.conftest import sandbox_counter
+from tests.support.zoho_fixtures import sandbox_counter
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository, StoredConnection

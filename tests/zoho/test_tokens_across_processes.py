@@ -7,7 +7,7 @@ import sys
 
 import aiohttp
 
-from tests.zoho.conftest import sandbox_counter
+from tests.support.zoho_fixtures import sandbox_counter
 from worker.clock import SystemClock
 from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository, StoredConnection

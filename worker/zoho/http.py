@@ -150,13 +150,15 @@ class ZohoHttp:
         if status == 401:
             token = await self._tokens.after_unauthorized(token)
             status, body = await self._send(call, token)
-        return await self._interpret(call, status, body)
+        return _interpret(call, status, body)
 
     async def _send(self, call: Call, token: str) -> tuple[int, JsonObject | None]:
         async with self._budget.slot(call.lane):
             started = time.perf_counter()
             status, body = await self._exchange(call, token)
             ZOHO_CALL_SECONDS.labels(call.name).observe(time.perf_counter() - started)
+            if status == 429:  # inside the slot: the budget's hourly probe for 45 depends on it
+                await self._budget.note_rate_limited(_code(body) or 44)
         ZOHO_CALLS.labels(call.name, str(status)).inc()
         log.debug("zoho call", call=call.name, status=status, code=(body or {}).get("code"))
         return status, body
@@ -179,14 +181,13 @@ class ZohoHttp:
             ZOHO_CALLS.labels(call.name, "no_answer").inc()
             raise _no_answer(call, f"no answer from Zoho: {type(exc).__name__}") from None
 
-    async def _interpret(self, call: Call, status: int, body: JsonObject | None) -> JsonObject:
-        code = _code(body)
-        if 200 <= status < 300 and code == 0 and body is not None:
-            return body
-        message = str((body or {}).get("message") or f"HTTP {status}")
-        if status == 429:
-            await self._budget.note_rate_limited(code or 44)
-        raise _error_for(call, status, code, message)
+
+def _interpret(call: Call, status: int, body: JsonObject | None) -> JsonObject:
+    code = _code(body)
+    if 200 <= status < 300 and code == 0 and body is not None:
+        return body
+    message = str((body or {}).get("message") or f"HTTP {status}")
+    raise _error_for(call, status, code, message)
 
 
 def _error_for(call: Call, status: int, code: int | None, message: str) -> ZohoError:

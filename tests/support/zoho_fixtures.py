@@ -1,4 +1,7 @@
-"""Fixtures for the Zoho client's tests: the sandbox over HTTP, a connection store in MongoDB."""
+"""Fixtures for tests that talk to Zoho: the sandbox over HTTP, the client, its stores in MongoDB.
+
+Loaded for the whole suite as a plugin (``pytest_plugins`` in ``tests/conftest.py``).
+"""
 
 from __future__ import annotations
 
