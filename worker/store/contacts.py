@@ -1,0 +1,67 @@
+"""Which Zoho contact a customer is: (organization, currency, email) → contact id.
+
+A Zoho contact has one currency, so a customer buying in two currencies has
+two contacts. The link remembers whether the worker created the contact or
+adopted an existing one, and what billing data it last wrote.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from pymongo.errors import DuplicateKeyError
+
+from .mongo import Database
+
+CONTACT_LINKS = "contact_links"
+
+
+class ContactLink(BaseModel):
+    """One customer's contact in one organization and currency."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    email: str  # lower-cased
+    currency: str
+    contact_id: str
+    display_name: str
+    adopted: bool  # found in Zoho rather than created: only empty fields are filled
+    billing_fingerprint: str | None = None
+    version: int = 0
+
+    @property
+    def key(self) -> str:
+        """The document id."""
+        return link_key(self.organization_id, self.email, self.currency)
+
+
+def link_key(organization_id: str, email: str, currency: str) -> str:
+    """The id of a link document."""
+    return f"{organization_id}|{currency}|{email}"
+
+
+class ContactLinks:
+    """Loads and compare-and-swap writes of contact links."""
+
+    def __init__(self, db: Database) -> None:
+        self._links = db[CONTACT_LINKS]
+
+    async def load(self, organization_id: str, email: str, currency: str) -> ContactLink | None:
+        """The link, or None when the customer has no contact yet."""
+        doc = await self._links.find_one({"_id": link_key(organization_id, email, currency)})
+        if doc is None:
+            return None
+        doc.pop("_id")
+        return ContactLink.model_validate(doc)
+
+    async def save(self, link: ContactLink) -> bool:
+        """Write if unchanged since read (insert when new); False on a lost race."""
+        doc = {"_id": link.key, **link.model_dump(exclude_none=True), "version": link.version + 1}
+        if link.version == 0:
+            try:
+                await self._links.insert_one(doc)
+            except DuplicateKeyError:
+                return False
+            return True
+        result = await self._links.replace_one({"_id": link.key, "version": link.version}, doc)
+        return result.matched_count == 1

@@ -1,0 +1,160 @@
+"""Orders in MongoDB: one document per order with its newest snapshot, state, invoice and lease.
+
+Every write replaces the whole document if its ``version`` is unchanged (the
+form that means the same on MongoDB and on the test server). Writes by the
+replica working on an order also check the lease's ``fence``: a replica whose
+lease expired and was taken over cannot overwrite the new holder's work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
+
+from .mongo import Database, Document
+
+ORDERS = "orders"
+
+
+class LeaseLost(Exception):
+    """Another replica holds the order now; stop working on it."""
+
+
+class InvoiceRef(BaseModel):
+    """The Zoho invoice an order is synced to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    invoice_id: str
+    invoice_number: str
+    status: str
+    total: str | None = None  # Decimal text
+    fingerprint: str | None = None  # of the payload last written; None when adopted by lookup
+    gone: bool = False  # Zoho said it does not exist
+
+
+class Intent(BaseModel):
+    """A create about to be (or being) sent; stored before the request leaves."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    reference: str
+    started_ms: int
+    unknown: bool = False  # the request went out and no answer came
+
+
+class OrderRecord(BaseModel):
+    """Everything stored about one order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    version: int = 0
+    revision: int | None = None
+    event_time_ms: int = 0
+    snapshot: dict[str, Any] | None = None  # the newest full order, JSON form (money as text)
+    paid: bool = False
+    deleted: bool = False
+    state: str = "received"
+    reason: str | None = None
+    reason_from_config: bool = False
+    work_seq: int = 0  # bumped by every change that needs Zoho work
+    applied_seq: int = 0  # the work_seq the last finished pass covered
+    due_at_ms: int | None = None  # when a sync loop should pick it up; None: nothing due
+    manual: bool = False  # a person asked; honoured even with auto sync off
+    attempts: int = 0
+    last_error: str | None = None
+    lease_owner: str | None = None
+    lease_until_ms: int = 0
+    fence: int = 0
+    invoice: InvoiceRef | None = None
+    intent: Intent | None = None
+    received_at_ms: int = 0
+    updated_at_ms: int = 0
+
+    def replace(self, **changes: Any) -> OrderRecord:
+        """A copy with ``changes`` (validated), same version."""
+        return self.model_validate({**self.model_dump(), **changes})
+
+
+class OrderRepository:
+    """Loads and compare-and-swap writes of order documents."""
+
+    def __init__(self, db: Database) -> None:
+        self._orders = db[ORDERS]
+
+    async def ensure_indexes(self) -> None:
+        """The indexes the sync loop and the reconciler query by."""
+        await self._orders.create_index([("due_at_ms", ASCENDING)])
+        await self._orders.create_index([("state", ASCENDING), ("received_at_ms", ASCENDING)])
+
+    async def load(self, order_id: str) -> OrderRecord | None:
+        """The stored order, or None."""
+        doc = await self._orders.find_one({"_id": order_id})
+        return None if doc is None else _from_document(doc)
+
+    async def save(self, record: OrderRecord) -> OrderRecord | None:
+        """Write if nobody wrote since ``record`` was read; the saved copy, or None."""
+        saved = record.replace(version=record.version + 1)
+        doc = _to_document(saved)
+        if record.version == 0:
+            try:
+                await self._orders.insert_one(doc)
+            except DuplicateKeyError:
+                return None
+            return saved
+        result = await self._orders.replace_one(
+            {"_id": record.order_id, "version": record.version}, doc
+        )
+        return saved if result.matched_count == 1 else None
+
+    async def change(
+        self, order_id: str, mutate: Callable[[OrderRecord | None], OrderRecord | None]
+    ) -> OrderRecord | None:
+        """Apply ``mutate`` to the freshest copy until the write sticks; None: nothing to write."""
+        while True:
+            current = await self.load(order_id)
+            wanted = mutate(current)
+            if wanted is None:
+                return None
+            saved = await self.save(wanted)
+            if saved is not None:
+                return saved
+
+    async def change_fenced(
+        self, order_id: str, owner: str, fence: int, mutate: Callable[[OrderRecord], OrderRecord]
+    ) -> OrderRecord:
+        """``change`` for the lease holder; ``LeaseLost`` when the lease moved on."""
+
+        def guarded(current: OrderRecord | None) -> OrderRecord:
+            if current is None or current.lease_owner != owner or current.fence != fence:
+                raise LeaseLost(order_id)
+            return mutate(current)
+
+        saved = await self.change(order_id, guarded)
+        assert saved is not None  # guarded never returns None
+        return saved
+
+    async def due(self, now_ms: int, limit: int) -> list[str]:
+        """Ids of orders due for a sync pass, longest waiting first."""
+        cursor = self._orders.find({"due_at_ms": {"$lte": now_ms}}, {"_id": 1})
+        cursor = cursor.sort("due_at_ms", ASCENDING).limit(limit)
+        return [str(doc["_id"]) async for doc in cursor]
+
+
+def _to_document(record: OrderRecord) -> Document:
+    doc = record.model_dump(exclude_none=True)  # absent rather than null: one type per field
+    doc["_id"] = doc.pop("order_id")
+    return doc
+
+
+def _from_document(doc: Document) -> OrderRecord:
+    values = dict(doc)
+    values["order_id"] = str(values.pop("_id"))
+    return OrderRecord.model_validate(values)

@@ -1,0 +1,1 @@
+"""The sync service: taking in events and driving each order to its invoice."""

@@ -1,0 +1,169 @@
+"""Finding or creating the customer's Zoho contact (SPEC §4 "Contact").
+
+A known customer whose billing data did not change costs no Zoho call. Anything
+else happens under a per-customer lease, so two replicas never create two
+contacts for one customer: search by email (case-insensitively, same currency),
+then by display name (adopted only if its email is empty or equal), else create
+— on a name clash search again by email, then try "Name (email)" and
+"Name (email, CUR)". Billing changes are written back field by field, never the name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from ..clock import Clock
+from ..domain.catalog import Catalog
+from ..domain.contact_changes import contact_changes
+from ..domain.contact_mapping import (
+    billing_fingerprint,
+    contact_key,
+    display_name,
+    name_with_email,
+    name_with_email_and_currency,
+    new_contact_payload,
+)
+from ..domain.problems import MappingProblem
+from ..events import Order
+from ..store.contacts import ContactLink, ContactLinks
+from ..store.leases import Leases
+from ..zoho.books import ZohoBooks
+from ..zoho.budget import Lane
+from ..zoho.catalog_adapter import contact_snapshot
+from ..zoho.errors import DuplicateName, TransientZohoError
+from ..zoho.models import Contact
+
+
+class CustomerBusy(TransientZohoError):
+    """Another replica is resolving this customer's contact; try again shortly."""
+
+
+class ContactResolver:
+    """The customer → contact step of every paid order."""
+
+    def __init__(
+        self,
+        books: ZohoBooks,
+        links: ContactLinks,
+        leases: Leases,
+        clock: Clock,
+        *,
+        owner: str,
+        tax_id_field: str | None = "vat_reg_no",
+        lease_ttl_ms: int = 30_000,
+        wait_ms: int = 20_000,
+    ) -> None:
+        self._books, self._links, self._leases, self._clock = books, links, leases, clock
+        self._owner = owner
+        self._tax_id_field = tax_id_field
+        self._lease_ttl_ms = lease_ttl_ms
+        self._wait_ms = wait_ms
+
+    async def resolve(self, order: Order, catalog: Catalog, lane: Lane) -> str:
+        """The contact id for ``order``'s customer, creating or updating the contact if needed."""
+        email, currency = contact_key(order)
+        org = self._books.organization_id
+        link = await self._links.load(org, email, currency)
+        if link is not None and link.billing_fingerprint == billing_fingerprint(order):
+            return link.contact_id
+        async with self._customer_lease(f"customer:{org}:{email}"):
+            link = await self._links.load(org, email, currency)
+            if link is None:
+                link = await self._find_or_create(order, catalog, lane)
+            if link.billing_fingerprint != billing_fingerprint(order):
+                link = await self._write_back(link, order, lane)
+            return link.contact_id
+
+    @asynccontextmanager
+    async def _customer_lease(self, name: str) -> AsyncIterator[None]:
+        deadline = self._clock.now_ms() + self._wait_ms
+        while not await self._leases.acquire(
+            name, self._owner, self._lease_ttl_ms, self._clock.now_ms()
+        ):
+            if self._clock.now_ms() > deadline:
+                raise CustomerBusy("another replica is creating this customer's contact")
+            await self._clock.sleep(0.05)
+        try:
+            yield
+        finally:
+            await self._leases.release(name, self._owner)
+
+    async def _find_or_create(self, order: Order, catalog: Catalog, lane: Lane) -> ContactLink:
+        currency = catalog.currency(order.currency)
+        if currency is None:
+            raise MappingProblem(
+                "currency_not_enabled",
+                f"the currency {order.currency} is not enabled in Zoho Books",
+            )
+        found = await self._find(order, currency.currency_id, lane)
+        if found is not None:
+            return await self._link(order, found, adopted=True, written=None)
+        created = await self._create(order, currency.currency_id, lane)
+        return await self._link(order, created, adopted=False, written=billing_fingerprint(order))
+
+    async def _find(self, order: Order, currency_id: str, lane: Lane) -> Contact | None:
+        email, code = contact_key(order)
+        for contact in await self._books.contacts_by_email(email, lane):
+            if _same_currency(contact, code, currency_id):
+                return contact
+        for contact in await self._books.contacts_by_name(display_name(order.customer), lane):
+            mail = (contact.email or "").casefold()
+            if mail in ("", email) and _same_currency(contact, code, currency_id):
+                return contact
+        return None
+
+    async def _create(self, order: Order, currency_id: str, lane: Lane) -> Contact:
+        email, code = contact_key(order)
+        name = display_name(order.customer)
+        for candidate in (
+            name,
+            name_with_email(name, email),
+            name_with_email_and_currency(name, email, code),
+        ):
+            payload = new_contact_payload(order, currency_id, candidate, self._tax_id_field)
+            try:
+                return await self._books.create_contact(payload, lane)
+            except DuplicateName:
+                again = await self._find(order, currency_id, lane)
+                if again is not None:
+                    return again
+        raise DuplicateName(f"no free display name for {name} ({email}) in Zoho")
+
+    async def _write_back(self, link: ContactLink, order: Order, lane: Lane) -> ContactLink:
+        current = contact_snapshot(
+            await self._books.contact(link.contact_id, lane), self._tax_id_field
+        )
+        changes = contact_changes(
+            order, current, adopted=link.adopted, tax_id_field=self._tax_id_field
+        )
+        if changes:
+            await self._books.update_contact(link.contact_id, changes, lane)
+        updated = link.model_copy(update={"billing_fingerprint": billing_fingerprint(order)})
+        await self._links.save(updated)
+        return updated
+
+    async def _link(
+        self, order: Order, contact: Contact, *, adopted: bool, written: str | None
+    ) -> ContactLink:
+        email, currency = contact_key(order)
+        link = ContactLink(
+            organization_id=self._books.organization_id,
+            email=email,
+            currency=currency,
+            contact_id=contact.contact_id,
+            display_name=contact.contact_name,
+            adopted=adopted,
+            billing_fingerprint=written,
+        )
+        if not await self._links.save(link):
+            stored = await self._links.load(link.organization_id, email, currency)
+            assert stored is not None  # a lost insert race means someone stored it
+            return stored
+        return link.model_copy(update={"version": 1})
+
+
+def _same_currency(contact: Contact, code: str, currency_id: str) -> bool:
+    if contact.currency_id:
+        return contact.currency_id == currency_id
+    return (contact.currency_code or code) == code

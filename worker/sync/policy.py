@@ -1,0 +1,18 @@
+"""How the sync service behaves, from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..domain.invoice_mapping import MappingSettings
+
+
+@dataclass(frozen=True)
+class SyncPolicy:
+    """Switches and waits of the per-order path."""
+
+    auto_sync: bool = True
+    list_lag_wait_ms: int = 30_000
+    lease_ttl_ms: int = 30_000
+    max_backoff_ms: int = 60_000
+    mapping: MappingSettings = field(default_factory=MappingSettings)

@@ -1,0 +1,137 @@
+"""Before deciding: what is known about an order, and the invoice it should have.
+
+For a paid order that may be written to Zoho this reads the catalog (cached),
+resolves the customer's contact (free for known, unchanged customers) and maps
+the newest snapshot; its fingerprint tells whether the invoice needs an update.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from ..clock import Clock
+from ..domain.catalog import Catalog
+from ..domain.decisions import Facts
+from ..domain.invoice_mapping import (
+    InvoiceDraft,
+    map_invoice,
+    payload_fingerprint,
+    render_reference,
+)
+from ..events import Order
+from ..store.orders import OrderRecord, OrderRepository
+from ..zoho.books import ZohoBooks
+from ..zoho.budget import Lane
+from .policy import SyncPolicy
+from .steps import Work
+
+
+class NotConnected(Exception):
+    """Zoho is not connected, or no organization is chosen: orders wait as ``pending``."""
+
+
+class Catalogs(Protocol):
+    """The organization's taxes and currencies (``CatalogCache``)."""
+
+    async def get(self, lane: Lane) -> Catalog:
+        """The current catalog."""
+        ...
+
+
+class Contacts(Protocol):
+    """Finds or creates the customer's contact (``ContactResolver``)."""
+
+    async def resolve(self, order: Order, catalog: Catalog, lane: Lane) -> str:
+        """The Zoho contact id for the order's customer."""
+        ...
+
+
+class Preparer:
+    """Builds the ``Work`` and the ``Facts`` for one pass."""
+
+    def __init__(
+        self,
+        orders: OrderRepository,
+        books: ZohoBooks | None,
+        *,
+        catalogs: Catalogs | None,
+        contacts: Contacts | None,
+        clock: Clock,
+        policy: SyncPolicy,
+    ) -> None:
+        self._orders = orders
+        self._books = books
+        self._catalogs = catalogs
+        self._contacts = contacts
+        self._clock = clock
+        self._policy = policy
+
+    async def prepare(self, record: OrderRecord, owner: str, lane: Lane) -> tuple[Work, Facts]:
+        """The pass's tools and what it knows before its first step."""
+        books = self._connected()
+        order = Order.model_validate(record.snapshot) if record.snapshot else None
+        manual = record.manual
+        writes_allowed = self._policy.auto_sync or manual
+        draft = None
+        if order is not None and record.paid and not record.deleted and writes_allowed:
+            draft = await self._draft(order, record, lane)
+        work = Work(
+            orders=self._orders,
+            books=books,
+            clock=self._clock,
+            owner=owner,
+            fence=record.fence,
+            lane=lane,
+            list_lag_wait_ms=self._policy.list_lag_wait_ms,
+            draft=draft,
+            reference=self._reference(record, order),
+            order_total=order.total if order else None,
+        )
+        return work, self._facts(record, books.organization_id, draft)
+
+    def _connected(self) -> ZohoBooks:
+        if self._books is None:
+            raise NotConnected("Zoho is not connected or no organization is chosen")
+        return self._books
+
+    async def _draft(self, order: Order, record: OrderRecord, lane: Lane) -> InvoiceDraft:
+        assert self._catalogs is not None
+        assert self._contacts is not None
+        catalog = await self._catalogs.get(lane)
+        customer_id = await self._contacts.resolve(order, catalog, lane)
+        received = datetime.fromtimestamp(record.received_at_ms / 1000, UTC)
+        fallback: date = received.astimezone(self._policy.mapping.timezone).date()
+        return map_invoice(
+            order, customer_id, catalog, self._policy.mapping, fallback_date=fallback
+        )
+
+    def _reference(self, record: OrderRecord, order: Order | None) -> str:
+        template = self._policy.mapping.reference_template
+        if order is not None:
+            return render_reference(template, order)
+        return template.format(id=record.order_id, number=record.order_id)
+
+    def _facts(self, record: OrderRecord, org_id: str, draft: InvoiceDraft | None) -> Facts:
+        invoice = (
+            record.invoice if record.invoice and record.invoice.organization_id == org_id else None
+        )
+        if invoice is not None and invoice.gone and record.manual and not record.deleted:
+            invoice = None  # Generate recreates an invoice a person deleted in Zoho
+        fingerprint = payload_fingerprint(draft.payload) if draft else None
+        could_exist = record.paid or record.intent is not None
+        return Facts(
+            paid=record.paid,
+            deleted=record.deleted,
+            has_snapshot=record.snapshot is not None,
+            invoice_known=invoice is not None,
+            invoice_number=invoice.invoice_number if invoice else None,
+            invoice_status=invoice.status if invoice else None,
+            invoice_checked=False,
+            invoice_gone=bool(invoice and invoice.gone),
+            payload_changed=draft is not None
+            and (invoice is None or invoice.fingerprint != fingerprint),
+            lookup_done=not could_exist,
+            auto_sync=self._policy.auto_sync,
+            manual=record.manual,
+        )
