@@ -38,6 +38,8 @@ def test_catalog_from_zoho_rows() -> None:
         TaxInfo("4", "C", Decimal(7), "compound_tax"),
     )
     assert catalog.currency("jpy") == CurrencyInfo("c2", "JPY", 0)
+    grouped = catalog_from(taxes, currencies, org, {"2": ["3", "4"], "1": ["missing"]})
+    assert [t.components for t in grouped.taxes] == [(), (Decimal(21), Decimal(7)), (), ()]
     assert catalog.base_currency == "EUR"
     with_code = Organization(organization_id="o", name="Shop", currency_code="USD")
     assert catalog_from([], currencies, with_code).base_currency == "USD"

@@ -1,7 +1,8 @@
 """The mapping's totals against the sandbox's: two independent implementations must agree.
 
 Realistic orders are mapped with the catalog read from the sandbox, created
-through the real client, and Zoho's returned ``total`` must be ``expected_total``.
+through the real client, and Zoho's returned ``total`` must be ``expected_total``;
+and, in process, random orders through the sandbox's own arithmetic.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.support.mapping import order
+from tests.support.mapping import CATALOG, ORDER_PARTS, order
 from worker.domain.catalog import Catalog
 from worker.domain.contact_mapping import display_name, new_contact_payload
 from worker.domain.invoice_mapping import MappingSettings, map_invoice, totals_match
+from worker.sandbox import totals as sandbox_totals
 from worker.sandbox.server import RunningSandbox
 from worker.zoho.books import ZohoBooks
 from worker.zoho.budget import Lane
@@ -63,6 +67,11 @@ ORDERS: dict[str, dict[str, Any]] = {
         ],
         "total": "60.00",
     },
+    "tax group rounded per member": {
+        # 4 % of 10.30 -> 0.41 and 1 % -> 0.10, where 5 % as one rate would give 0.52
+        "lines": [{"name": "Book", "quantity": "1", "unit_price": "10.30", "tax_rate": "5"}],
+        "total": "10.81",
+    },
     "tax group, zero rate and untaxed": {
         "lines": [
             {"name": "Book", "quantity": "1", "unit_price": "18.00", "tax_rate": "5"},
@@ -82,10 +91,16 @@ async def _openapi_violations(http: aiohttp.ClientSession, sandbox: RunningSandb
 
 async def _catalog(books: ZohoBooks) -> tuple[Catalog, MappingSettings]:
     taxes = await books.taxes(LIVE)
-    catalog = catalog_from(taxes, await books.currencies(LIVE), await books.organization())
+    by_name = {t.tax_name: t.tax_id for t in taxes}
+    # The sandbox seeds one group; its members are known by name.
+    group = {by_name["IVA 4% + contributo 1%"]: [by_name["IVA 4%"], by_name["Contributo 1%"]]}
+    currencies = await books.currencies(LIVE)
+    catalog = catalog_from(taxes, currencies, await books.organization(), group)
     # The sandbox has two 10 % taxes and no default among them: the map breaks the tie.
-    ten = next(t.tax_id for t in taxes if t.tax_name == "IVA 10%")
-    return catalog, MappingSettings(tax_map={Decimal(10): ten}, timezone=ZoneInfo("Europe/Rome"))
+    settings = MappingSettings(
+        tax_map={Decimal(10): by_name["IVA 10%"]}, timezone=ZoneInfo("Europe/Rome")
+    )
+    return catalog, settings
 
 
 @pytest.mark.parametrize("case", ORDERS)
@@ -118,3 +133,41 @@ async def test_rounding_case_needs_its_adjustment(books: ZohoBooks) -> None:
     draft = map_invoice(the_order, "unused", catalog, settings, fallback_date=TODAY)
     assert draft.computed_total == Decimal("60.01")
     assert draft.payload["adjustment"] == Decimal("-0.01")
+
+
+def _sandbox_lines(payload: dict[str, Any]) -> list[sandbox_totals.Line]:
+    """The payload's lines as the sandbox's arithmetic takes them."""
+    taxes = {t.tax_id: t for t in CATALOG.taxes}
+    lines = []
+    for line in payload["line_items"]:
+        tax = taxes.get(line.get("tax_id", ""))
+        applied = None
+        if tax is not None:
+            parts = tax.components or (tax.percentage,)
+            applied = sandbox_totals.AppliedTax(
+                tuple(
+                    sandbox_totals.TaxComponent(f"{tax.tax_id}/{i}", p) for i, p in enumerate(parts)
+                )
+            )
+        lines.append(sandbox_totals.Line(line["rate"], line["quantity"], None, applied))
+    return lines
+
+
+@settings(deadline=None, max_examples=200)  # no timing assertions
+@given(ORDER_PARTS, st.integers(min_value=-6, max_value=6))
+def test_expected_total_agrees_with_the_sandbox_arithmetic(
+    parts: dict[str, Any], cents: int
+) -> None:
+    """In process, over many orders: the sandbox's ``totals.compute`` gives ``expected_total``."""
+    the_order = order(**parts, total=str(Decimal(100 + cents)))
+    custom = MappingSettings(tax_map={Decimal(10): "t10"})
+    draft = map_invoice(the_order, "c", CATALOG, custom, fallback_date=TODAY)
+    precision = 0 if the_order.currency == "JPY" else 2
+    terms = sandbox_totals.Terms(
+        precision=precision,
+        inclusive=the_order.prices_include_tax,
+        adjustment=draft.payload["adjustment"],
+    )
+    assert (
+        sandbox_totals.compute(_sandbox_lines(draft.payload), terms).total == draft.expected_total
+    )

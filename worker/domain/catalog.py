@@ -15,7 +15,12 @@ TaxKind = Literal["tax", "compound_tax", "tax_group"]
 
 @dataclass(frozen=True)
 class TaxInfo:
-    """A tax, compound tax or tax group of the organization."""
+    """A tax, compound tax or tax group of the organization.
+
+    ``components`` are a tax group's member percentages when known: Zoho taxes
+    and rounds each member on its own, which can differ from the combined rate
+    by a minor unit per line. Empty means "one tax of ``percentage``".
+    """
 
     tax_id: str
     name: str
@@ -23,6 +28,12 @@ class TaxInfo:
     kind: TaxKind = "tax"
     is_default: bool = False
     active: bool = True
+    components: tuple[Decimal, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Decimal, ...]:
+        """The percentages Zoho computes and rounds separately on a line."""
+        return self.components or (self.percentage,)
 
 
 @dataclass(frozen=True)

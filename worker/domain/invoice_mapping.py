@@ -167,7 +167,6 @@ def payload_fingerprint(payload: Mapping[str, Any]) -> str:
 
 def _canonical(value: object) -> object:
     if isinstance(value, Decimal):
-        return {"$decimal": format(value.normalize(), "f")}
-    if isinstance(value, tuple | frozenset | set):
-        return sorted(value, key=repr) if not isinstance(value, tuple) else list(value)
+        # Adding zero folds -0 into 0; normalize drops trailing zeros.
+        return {"$decimal": format((value + ZERO).normalize(), "f")}
     raise TypeError(f"cannot fingerprint {type(value).__name__}")

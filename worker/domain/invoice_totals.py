@@ -1,10 +1,11 @@
 """What Zoho will compute for the lines, and the rounding adjustment (SPEC §4 "Totals").
 
 Zoho rounds each rate to the currency's precision (the lines already are), rounds
-each line's amount, and computes tax per line on that amount: added on top when
-prices exclude tax, extracted (``amount x p / (100 + p)``) when they include it, in
-which case the total is just the sum of the line amounts. This is written
-independently of the sandbox's arithmetic so the two can check each other.
+each line's amount, and computes tax per line on that amount (per member of a tax
+group, each rounded): added on top when prices exclude tax, extracted
+(``amount x p / (100 + P)``, P the whole rate) when they include it, in which case
+the total is just the sum of the line amounts. Written independently of the
+sandbox's arithmetic so that the two can check each other.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ class LineAmounts:
 def line_amounts(line: DraftLine, precision: int, *, inclusive: bool) -> LineAmounts:
     """The rounded amount and tax of one line."""
     amount = round_half_up(line.rate * line.quantity, precision)
-    percentage = line.tax.percentage
-    base = HUNDRED + percentage if inclusive else HUNDRED
-    return LineAmounts(amount, round_half_up(amount * percentage / base, precision))
+    tax = line.tax.tax
+    if tax is None:
+        return LineAmounts(amount, ZERO)
+    base = HUNDRED + tax.percentage if inclusive else HUNDRED
+    parts = (round_half_up(amount * part / base, precision) for part in tax.parts)
+    return LineAmounts(amount, sum(parts, ZERO))
 
 
 def zoho_total(lines: Sequence[DraftLine], precision: int, *, inclusive: bool) -> Decimal:

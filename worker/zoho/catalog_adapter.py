@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 from worker.domain.catalog import Catalog, CurrencyInfo, TaxInfo, TaxKind
 from worker.domain.contact_changes import ContactSnapshot
@@ -13,7 +14,7 @@ from .models import Contact, Currency, Organization, Tax
 _KINDS: dict[str, TaxKind] = {"tax_group": "tax_group", "compound_tax": "compound_tax"}
 
 
-def tax_info(tax: Tax) -> TaxInfo:
+def tax_info(tax: Tax, components: tuple[Decimal, ...] = ()) -> TaxInfo:
     """One row of ``/settings/taxes``; an unknown ``tax_type`` counts as a single tax."""
     return TaxInfo(
         tax_id=tax.tax_id,
@@ -22,7 +23,18 @@ def tax_info(tax: Tax) -> TaxInfo:
         kind=_KINDS.get(tax.tax_type, "tax"),
         is_default=tax.is_default_tax,
         active=tax.is_active,
+        components=components,
     )
+
+
+def _components(
+    tax: Tax, by_id: Mapping[str, Tax], members: Mapping[str, Sequence[str]]
+) -> tuple[Decimal, ...]:
+    """A group's member percentages, when every member is known; else () (the whole rate)."""
+    found = [by_id.get(member_id) for member_id in members.get(tax.tax_id, ())]
+    if not found or any(member is None for member in found):
+        return ()
+    return tuple(member.tax_percentage for member in found if member is not None)
 
 
 def currency_info(currency: Currency) -> CurrencyInfo:
@@ -31,15 +43,25 @@ def currency_info(currency: Currency) -> CurrencyInfo:
 
 
 def catalog_from(
-    taxes: Iterable[Tax], currencies: Iterable[Currency], organization: Organization
+    taxes: Iterable[Tax],
+    currencies: Iterable[Currency],
+    organization: Organization,
+    group_members: Mapping[str, Sequence[str]] | None = None,
 ) -> Catalog:
-    """The organization's setup for the mapping; the base currency from the organization."""
+    """The organization's setup for the mapping; the base currency from the organization.
+
+    ``group_members`` (tax group id -> member tax ids, e.g. from
+    ``/settings/taxgroups/{id}``) lets totals round per member as Zoho does.
+    """
+    tax_rows = tuple(taxes)
+    by_id = {t.tax_id: t for t in tax_rows}
+    members = group_members or {}
     rows = tuple(currencies)
     base = organization.currency_code or next(
         (c.currency_code for c in rows if c.is_base_currency), ""
     )
     return Catalog(
-        taxes=tuple(tax_info(t) for t in taxes),
+        taxes=tuple(tax_info(t, _components(t, by_id, members)) for t in tax_rows),
         currencies=tuple(currency_info(c) for c in rows),
         base_currency=base,
     )
