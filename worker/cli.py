@@ -34,6 +34,15 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(_args: argparse.Namespace) -> int:
+    """Run the worker until SIGTERM."""
+    from .app import run_worker
+
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    return asyncio.run(run_worker(settings))
+
+
 def _demo(args: argparse.Namespace) -> int:
     """Start the sandbox and show what a connected worker sees."""
     from .demo import run_demo
@@ -66,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    run = commands.add_parser("run", help="run the worker: consumer, sync loop (until SIGTERM)")
+    run.set_defaults(handler=_run)
+
     sandbox = commands.add_parser("sandbox", help="run the local Zoho Books sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8090)
@@ -83,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="publish an order event (a CloudEvent file)")
     publish.add_argument("file", help="the event as JSON, e.g. schemas/examples/*.json")
     publish.add_argument("--raw", action="store_true", help="publish the bytes unvalidated")
-    publish.add_argument("--routing-key", help="default: the event type (order.paid if --raw)")
+    publish.add_argument("--routing-key", help="with --raw: the routing key (default order.paid)")
     publish.set_defaults(handler=_publish)
 
     schemas = commands.add_parser("schemas", help="write schemas/ from the event models")

@@ -216,3 +216,12 @@ async def test_zbsync_publish_exits_2_on_bad_configuration(
 
     assert code == 2
     assert "ZBSYNC_QUEUE" in err
+
+
+async def test_zbsync_publish_exits_1_on_a_missing_file(
+    amqp_url: str, rabbit_names: RabbitNames, tmp_path: Path
+) -> None:
+    code, _, err = await zbsync(rabbit_names, amqp_url, tmp_path, "publish", "missing.json")
+
+    assert code == 1
+    assert "cannot read missing.json" in err

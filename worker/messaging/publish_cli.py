@@ -35,13 +35,16 @@ class Outgoing:
 
 
 def prepare(body: bytes, *, raw: bool, routing_key: str | None = None) -> Outgoing:
-    """Validate ``body`` as an order event (raising ``EventRejected``), unless ``raw``."""
+    """Validate ``body`` as an order event (raising ``EventRejected``), unless ``raw``.
+
+    A validated event always goes out under its own type; only raw bytes take ``routing_key``.
+    """
     if raw:
         key = routing_key or RAW_ROUTING_KEY
         return Outgoing(body, key, None, f"{len(body)} raw bytes (not validated) as {key}")
     event = parse_event(body)
     summary = f"{event.type} event {event.event_id} for order {event.order_id}"
-    return Outgoing(body, routing_key or event.type, event.event_id, summary)
+    return Outgoing(body, event.type, event.event_id, summary)
 
 
 async def send(settings: Settings, outgoing: Outgoing) -> Topology:
