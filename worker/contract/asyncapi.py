@@ -6,7 +6,7 @@ change to either shows up in ``schemas/asyncapi.yaml`` (and in the staleness tes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from worker.events import EVENT_TYPES, EventType, RejectReason
 from worker.messaging.publisher import (
@@ -22,13 +22,7 @@ from .json_schemas import data_model_name, data_schemas, event_envelope
 
 JsonObject = dict[str, Any]
 AMQP_BINDING = "0.3.0"
-REASONS: tuple[RejectReason, ...] = (
-    "invalid_json",
-    "not_cloudevent",
-    "unknown_type",
-    "too_large",
-    "invalid_order",
-)
+REASONS: tuple[RejectReason, ...] = get_args(RejectReason)
 INFO = f"""Order events a shop publishes for zoho-books-sync, which turns them into draft
 invoices in Zoho Books.
 
@@ -187,7 +181,7 @@ def _dead_letter_message() -> JsonObject:
             "type": "object",
             "description": "Set when the worker dead-lettered a malformed message. A message "
             "the broker dead-lettered after the delivery limit has RabbitMQ's own "
-            "x-death / x-last-death-reason headers instead.",
+            "x-death and x-first-death-reason (delivery_limit) headers instead.",
             "properties": {
                 REASON_HEADER: {"type": "string", "enum": list(REASONS)},
                 DETAIL_HEADER: {"type": "string", "maxLength": MAX_DETAIL_CHARS},
