@@ -97,8 +97,8 @@ def _only_candidate(rate: Decimal, found: list[TaxInfo]) -> TaxInfo:
     if not found:
         raise MappingProblem(
             "unmatched_tax",
-            f"no active Zoho tax of {percent_text(rate)}; add one in Zoho Books "
-            "(Settings > Taxes) or map the rate",
+            f"no active Zoho tax of {percent_text(rate)}; add or activate one in Zoho Books "
+            "(Settings > Taxes)",
         )
     defaults = [t for t in found if t.is_default]
     if len(defaults) == 1:
