@@ -10,7 +10,7 @@ from tests.support.zoho_fixtures import sandbox_counter
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository, StoredConnection
-from worker.zoho.errors import ConnectionBroken, MintingDenied, TokenUnavailable
+from worker.zoho.errors import ConnectionBroken, MintingDenied, TokenUnavailable, ZohoUnavailable
 from worker.zoho.oauth import TokenEndpoint
 from worker.zoho.tokens import TokenManager, TokenPolicy
 
@@ -183,3 +183,31 @@ async def test_a_lease_held_by_another_replica_is_waited_out_then_taken(
 async def _advance_sandbox(http: aiohttp.ClientSession, sandbox: RunningSandbox, s: float) -> None:
     async with http.post(f"{sandbox.origin}/_sandbox/clock", json={"advance": s}) as resp:
         assert resp.status == 200
+
+
+async def test_failed_token_calls_do_not_use_up_the_mint_budget(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    """An accounts outage must not leave minting blocked for ten minutes after it ends."""
+    async with http.post(
+        f"{sandbox.origin}/_sandbox/faults",
+        json={"request_class": "oauth.token", "mode": "rejected_500", "times": 12},
+    ) as resp:
+        assert resp.status == 201
+    for _ in range(12):
+        with pytest.raises(ZohoUnavailable):
+            await tokens.access_token()
+        with pytest.raises(TokenUnavailable):
+            await tokens.access_token()  # paused briefly: no call while the server struggles
+        clock.advance(6)
+
+    stored = await connections.load()
+    assert stored is not None
+    assert stored.mints_ms == ()
+    assert await tokens.access_token()
+    assert await sandbox_counter(http, sandbox, "oauth.access_denied") == 0

@@ -35,6 +35,7 @@ class TokenPolicy:
     mint_window_ms: int = 600_000
     lockout_ms: int = 600_000
     lease_ms: int = 30_000
+    transient_pause_ms: int = 5_000  # after a token call that failed on Zoho's side
     max_refresh_margin_ms: int = 300_000
     poll_seconds: float = 0.05
 
@@ -127,7 +128,13 @@ class TokenManager:
             log.warning("zoho refused to mint; minting paused", until_ms=until)
             raise MintingDenied(exc.message, retry_at_ms=until) from None
         except TransientZohoError:
-            await self._update()
+            # A 5xx or a network failure almost surely minted nothing: take the attempt out of
+            # the count, and let every replica wait a little instead of hammering the server.
+            attempt = leased.mints_ms[-1]
+            await self._update(
+                mints_ms=tuple(stamp for stamp in leased.mints_ms if stamp != attempt),
+                denied_until_ms=self._clock.now_ms() + self._policy.transient_pause_ms,
+            )
             raise
         await self._store_minted(minted)
         log.info("zoho access token refreshed", expires_in=minted.expires_in)
