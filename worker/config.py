@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     timezone: Annotated[str | None, AfterValidator(_check_timezone)] = None
     log_format: Literal["json", "console"] = "json"
     shutdown_grace: float = Field(default=10.0, ge=0)
+    lease_ttl: float = Field(default=30.0, gt=0)  # seconds a replica holds an order it works on
 
     @field_validator("reference_template")
     @classmethod

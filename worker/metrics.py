@@ -19,3 +19,13 @@ TOKEN_REFRESHES = Counter(
     "Access-token mints attempted, by outcome.",
     ["outcome"],
 )
+EVENTS = Counter(
+    "zbsync_events",
+    "Order events consumed, by routing key and outcome (stored, stale, dead_lettered, retry).",
+    ["type", "outcome"],
+)
+DEAD_LETTERED = Counter(
+    "zbsync_dead_lettered",
+    "Messages republished to the dead-letter exchange, by reason.",
+    ["reason"],
+)

@@ -6,15 +6,9 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
+from tests.support.uris import with_database
 from worker.store.mongo import ZOHO_CONNECTIONS, Database
-
-
-def with_database(uri: str, name: str) -> str:
-    """The same server, another database."""
-    parts = urlsplit(uri)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 async def test_demo_connects_and_reads_the_sandbox_through_the_worker_client(

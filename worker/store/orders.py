@@ -142,8 +142,9 @@ class OrderRepository:
         return saved
 
     async def due(self, now_ms: int, limit: int) -> list[str]:
-        """Ids of orders due for a sync pass, longest waiting first."""
-        cursor = self._orders.find({"due_at_ms": {"$lte": now_ms}}, {"_id": 1})
+        """Ids of orders due for a sync pass and not leased, longest waiting first."""
+        query = {"due_at_ms": {"$lte": now_ms}, "lease_until_ms": {"$lt": now_ms}}
+        cursor = self._orders.find(query, {"_id": 1})
         cursor = cursor.sort("due_at_ms", ASCENDING).limit(limit)
         return [str(doc["_id"]) async for doc in cursor]
 

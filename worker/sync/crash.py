@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import signal
+from types import SimpleNamespace
+
+import aiohttp
 
 ENV = "ZBSYNC_TEST_CRASH_AT"
 STEPS = frozenset(
@@ -33,3 +36,21 @@ def requested() -> str | None:
     if step is not None and step not in STEPS:
         raise ValueError(f"{ENV}: unknown step {step!r}; one of {sorted(STEPS)}")
     return step
+
+
+def trace_configs() -> list[aiohttp.TraceConfig]:
+    """For ``after_create_sent``: die once an invoice create's body has left the process."""
+    if requested() != "after_create_sent":
+        return []
+
+    async def on_chunk_sent(
+        _session: aiohttp.ClientSession,
+        _context: SimpleNamespace,
+        params: aiohttp.TraceRequestChunkSentParams,
+    ) -> None:
+        if params.method == "POST" and params.url.path.endswith("/invoices"):
+            crash_point("after_create_sent")
+
+    config = aiohttp.TraceConfig()
+    config.on_request_chunk_sent.append(on_chunk_sent)
+    return [config]

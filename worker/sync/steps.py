@@ -64,7 +64,7 @@ class Work:
 
 async def lookup(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
     """Find the invoice by reference before any create; adopt it when it is there."""
-    if record.intent is not None and record.intent.unknown:
+    if record.intent is not None:  # marked unknown, or left by a replica that died mid-create
         ready_at = record.intent.started_ms + work.list_lag_wait_ms
         if work.clock.now_ms() < ready_at:
             raise NotYet("waiting for Zoho's list to show a create that had no answer",

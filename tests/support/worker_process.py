@@ -1,0 +1,94 @@
+"""``zbsync run`` as a separate OS process for end-to-end tests.
+
+Each process has its own connections, like a replica in production. Its JSON
+log is read as it is written: ``started`` resolves once it consumes, and the
+lines stay available for assertions (for instance, that no secret appears).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_WAIT = 60.0
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, what: str = "condition") -> None:
+    """Wait until ``check`` holds, re-checking as things happen; fail after a generous bound."""
+    try:
+        async with asyncio.timeout(DEFAULT_WAIT):
+            while not await check():  # noqa: ASYNC110 - the state lives in other processes
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        raise AssertionError(f"no {what} within {DEFAULT_WAIT} s") from None
+
+
+@dataclass
+class WorkerProcess:
+    """One running ``zbsync run``."""
+
+    process: asyncio.subprocess.Process
+    lines: list[str] = field(default_factory=list)
+    _consuming: asyncio.Event = field(default_factory=asyncio.Event)
+    _reader: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def start(cls, env: dict[str, str]) -> WorkerProcess:
+        """Start a worker and return once it consumes."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "worker",
+            "run",
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        worker = cls(process)
+        worker._reader = asyncio.create_task(worker._read())
+        waiting = asyncio.create_task(worker._consuming.wait())
+        done, _ = await asyncio.wait(
+            {waiting, worker._reader}, timeout=DEFAULT_WAIT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if waiting not in done:
+            waiting.cancel()
+            raise AssertionError("worker did not start consuming:\n" + "\n".join(worker.lines))
+        return worker
+
+    def events(self) -> list[dict[str, Any]]:
+        """The JSON log lines seen so far."""
+        return [json.loads(line) for line in self.lines if line.startswith("{")]
+
+    async def stop(self) -> int:
+        """SIGTERM, then wait for the exit code."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        return await self.wait()
+
+    async def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        if self.process.returncode is None:
+            self.process.kill()
+        await self.wait()
+
+    async def wait(self) -> int:
+        """The exit code, once the process ended and its log was read."""
+        code = await self.process.wait()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        return code
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        async for raw in self.process.stderr:
+            line = raw.decode(errors="replace").rstrip()
+            self.lines.append(line)
+            if '"consuming"' in line:
+                self._consuming.set()

@@ -1,0 +1,136 @@
+"""``zbsync run``: the worker process, wired from the settings and run until SIGTERM.
+
+Start-up never waits for Zoho: with no connection or organization yet, orders
+are stored and wait as ``pending``. On SIGTERM the worker stops consuming,
+lets in-flight Zoho work finish within ``SHUTDOWN_GRACE`` (a create cut off
+leaves its intent, so the next holder looks before creating), releases its
+leases and exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import structlog
+
+from .bootstrap import build_zoho, connect_from_environment, replica_name
+from .clock import SystemClock
+from .config import Settings, require_for_run
+from .domain.invoice_mapping import MappingSettings
+from .events import OrderEvent
+from .messaging.consumer import OrderConsumer
+from .messaging.topology import Topology
+from .store.audit import AuditTrail
+from .store.contacts import ContactLinks
+from .store.leases import Leases
+from .store.mongo import Database, open_database
+from .store.orders import OrderRepository
+from .sync import crash
+from .sync.catalog_cache import CatalogCache
+from .sync.contacts import ContactResolver
+from .sync.intake import take_in
+from .sync.loop import SyncLoop
+from .sync.policy import SyncPolicy
+from .sync.prepare import Preparer
+from .sync.service import OrderSync
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Worker:
+    """The running parts of one replica."""
+
+    consumer: OrderConsumer
+    loop: SyncLoop
+    orders: OrderRepository
+
+
+def sync_policy(settings: Settings) -> SyncPolicy:
+    """The per-order path's behaviour from the settings."""
+    mapping = MappingSettings(
+        reference_template=settings.reference_template,
+        discount_label=settings.discount_label,
+        shipping_label=settings.shipping_label,
+        zero_rate_exemption_id=settings.zero_rate_exemption_id,
+        total_tolerance=settings.total_tolerance,
+        timezone=ZoneInfo(settings.timezone or "UTC"),
+    )
+    return SyncPolicy(
+        auto_sync=settings.auto_sync,
+        list_lag_wait_ms=int(settings.list_lag_wait * 1000),
+        lease_ttl_ms=int(settings.lease_ttl * 1000),
+        mapping=mapping,
+    )
+
+
+def build_worker(
+    settings: Settings, db: Database, http: aiohttp.ClientSession, owner: str
+) -> Worker:
+    """Every part of the replica, not yet started."""
+    clock, policy = SystemClock(), sync_policy(settings)
+    orders, audit = OrderRepository(db), AuditTrail(db)
+    books = catalogs = contacts = None
+    if settings.zoho_organization_id:
+        zoho = build_zoho(settings, db, http, settings.zoho_organization_id, owner=owner)
+        books, catalogs = zoho.books, CatalogCache(zoho.books, clock)
+        contacts = ContactResolver(
+            zoho.books,
+            ContactLinks(db),
+            Leases(db),
+            clock,
+            owner=owner,
+            lease_ttl_ms=policy.lease_ttl_ms,
+        )
+    preparer = Preparer(
+        orders, books, catalogs=catalogs, contacts=contacts, clock=clock, policy=policy
+    )
+    service = OrderSync(orders, audit, preparer, clock=clock, owner=owner, policy=policy)
+    loop = SyncLoop(service, orders, clock)
+
+    async def store(event: OrderEvent) -> bool:
+        intake = await take_in(orders, audit, event, clock.now_ms(), owner)
+        return intake.outcome == "stored"
+
+    consumer = OrderConsumer(
+        str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
+    )
+    return Worker(consumer, loop, orders)
+
+
+async def run_worker(settings: Settings) -> int:
+    """Run until SIGTERM or SIGINT; 0 on a clean stop."""
+    require_for_run(settings)
+    crash.requested()  # a misspelt crash step fails here, not silently
+    owner = replica_name()
+    mongo, db = open_database(str(settings.mongodb_uri))
+    stop = _stop_signal()
+    async with aiohttp.ClientSession(trace_configs=crash.trace_configs()) as http:
+        worker = build_worker(settings, db, http, owner)
+        await worker.orders.ensure_indexes()
+        await AuditTrail(db).ensure_indexes()
+        await connect_from_environment(settings, db, SystemClock())
+        await worker.consumer.start()
+        polling = asyncio.create_task(worker.loop.run())
+        log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
+        await stop.wait()
+        log.info("stopping", grace_seconds=settings.shutdown_grace)
+        await worker.consumer.stop_consuming()
+        await worker.loop.stop(settings.shutdown_grace)
+        await polling
+        await worker.consumer.close()
+    await mongo.close()
+    log.info("stopped")
+    return 0
+
+
+def _stop_signal() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
