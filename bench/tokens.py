@@ -6,7 +6,7 @@ Settings (printed with the figures): the sandbox in this process with real time
 and a short token life (``access_token_ttl=20`` s, so the client refreshes when
 2 s are left); ``REPLICAS`` separate OS processes (``bench/token_replica.py``)
 each calling ``GET /settings/currencies`` through the full client (shared
-token, budget of 90/minute, 5 in flight) for ``SECONDS``; MongoDB from
+token, budget of 90/minute, 5 in flight) every 2.5 s for ``SECONDS``; MongoDB from
 ``ZBSYNC_TEST_MONGODB_URI`` or a fresh nx-27017.
 
 Reported: calls made, mints seen by the sandbox, mints per token lifetime

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -50,8 +52,8 @@ class Worker:
     orders: OrderRepository
 
 
-def sync_policy(settings: Settings) -> SyncPolicy:
-    """The per-order path's behaviour from the settings."""
+def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None) -> SyncPolicy:
+    """The per-order path's behaviour from the settings (and the console's tax map)."""
     mapping = MappingSettings(
         reference_template=settings.reference_template,
         discount_label=settings.discount_label,
@@ -59,6 +61,7 @@ def sync_policy(settings: Settings) -> SyncPolicy:
         zero_rate_exemption_id=settings.zero_rate_exemption_id,
         total_tolerance=settings.total_tolerance,
         timezone=ZoneInfo(settings.timezone or "UTC"),
+        tax_map=dict(tax_map or {}),
     )
     return SyncPolicy(
         auto_sync=settings.auto_sync,
@@ -69,10 +72,15 @@ def sync_policy(settings: Settings) -> SyncPolicy:
 
 
 def build_worker(
-    settings: Settings, db: Database, http: aiohttp.ClientSession, owner: str
+    settings: Settings,
+    db: Database,
+    http: aiohttp.ClientSession,
+    owner: str,
+    *,
+    tax_map: Mapping[Decimal, str] | None = None,
 ) -> Worker:
     """Every part of the replica, not yet started."""
-    clock, policy = SystemClock(), sync_policy(settings)
+    clock, policy = SystemClock(), sync_policy(settings, tax_map)
     orders, audit = OrderRepository(db), AuditTrail(db)
     books = catalogs = contacts = None
     if settings.zoho_organization_id:

@@ -14,14 +14,13 @@ from cryptography.fernet import Fernet
 
 from tests.support.orders import event_body
 from tests.support.rabbit import RabbitNames
-from tests.support.uris import with_database
 from tests.support.worker_process import WorkerProcess
 from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code, sandbox_state
 from worker.messaging.publisher import publish_body
 from worker.messaging.topology import Topology, declare
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
-from worker.store.mongo import Database
+from worker.store.mongo import Database, with_database
 from worker.store.orders import OrderRecord, OrderRepository
 from worker.zoho.oauth import TokenEndpoint
 

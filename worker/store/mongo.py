@@ -8,6 +8,7 @@ schema at a glance. Names keep to ``[A-Za-z_][A-Za-z0-9_]*`` (see
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
@@ -27,3 +28,9 @@ def open_database(uri: str) -> tuple[AsyncMongoClient[Document], Database]:
     client: AsyncMongoClient[Document] = AsyncMongoClient(uri, tz_aware=True, retryWrites=True)
     name = parse_uri(uri).get("database") or DEFAULT_DATABASE
     return client, client[name]
+
+
+def with_database(uri: str, name: str) -> str:
+    """The same MongoDB server, another database."""
+    parts = urlsplit(uri)
+    return urlunsplit(parts._replace(path=f"/{name}"))

@@ -6,6 +6,8 @@ request budget, so each replica keeps a copy for ``ttl_ms``.
 
 from __future__ import annotations
 
+import asyncio
+
 from ..clock import Clock
 from ..domain.catalog import Catalog
 from ..zoho.books import ZohoBooks
@@ -24,11 +26,13 @@ class CatalogCache:
         self._ttl_ms = ttl_ms
         self._catalog: Catalog | None = None
         self._read_at_ms = 0
+        self._reading = asyncio.Lock()  # concurrent orders share one read
 
     async def get(self, lane: Lane) -> Catalog:
         """The catalog, refreshed from Zoho when older than the interval."""
-        if self._catalog is None or self._clock.now_ms() - self._read_at_ms > self._ttl_ms:
-            await self.refresh(lane)
+        async with self._reading:
+            if self._catalog is None or self._clock.now_ms() - self._read_at_ms > self._ttl_ms:
+                await self.refresh(lane)
         assert self._catalog is not None
         return self._catalog
 
