@@ -39,6 +39,7 @@ from .sync.loop import SyncLoop
 from .sync.policy import SyncPolicy
 from .sync.prepare import Preparer
 from .sync.service import OrderSync
+from .zoho.budget import BudgetLimits
 
 log = structlog.get_logger(__name__)
 
@@ -78,13 +79,16 @@ def build_worker(
     owner: str,
     *,
     tax_map: Mapping[Decimal, str] | None = None,
+    budget: BudgetLimits | None = None,
 ) -> Worker:
-    """Every part of the replica, not yet started."""
+    """Every part of the replica, not yet started (``budget``: see ``build_zoho``)."""
     clock, policy = SystemClock(), sync_policy(settings, tax_map)
     orders, audit = OrderRepository(db), AuditTrail(db)
     books = catalogs = contacts = None
     if settings.zoho_organization_id:
-        zoho = build_zoho(settings, db, http, settings.zoho_organization_id, owner=owner)
+        zoho = build_zoho(
+            settings, db, http, settings.zoho_organization_id, owner=owner, limits=budget
+        )
         books, catalogs = zoho.books, CatalogCache(zoho.books, clock)
         contacts = ContactResolver(
             zoho.books,

@@ -80,12 +80,16 @@ def build_zoho(
     *,
     owner: str,
     clock: Clock | None = None,
+    limits: BudgetLimits | None = None,
 ) -> ZohoParts:
-    """The Zoho Books client for one organization, sharing tokens and budget through ``db``."""
+    """The Zoho Books client for one organization, sharing tokens and budget through ``db``.
+
+    ``limits`` replaces the budget the settings give (benchmarks scale its window).
+    """
     clock = clock or SystemClock()
     repository = ConnectionRepository(db, settings.fernet())
     tokens = TokenManager(repository, token_endpoint_for(settings, session), clock, owner=owner)
-    limits = BudgetLimits(
+    limits = limits or BudgetLimits(
         requests_per_window=settings.zoho_requests_per_minute,
         daily_limit=daily_limit(settings.zoho_daily_limit, None),
         max_concurrency=settings.zoho_max_concurrency,
