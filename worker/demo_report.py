@@ -64,3 +64,8 @@ def print_calls(calls: list[dict[str, Any]], invoices: int) -> None:
     listed = ", ".join(f"{name} {count}" for name, count in sorted(by_class.items()))
     per_invoice = len(books) / invoices if invoices else 0.0
     print(f"\nZoho Books calls: {len(books)} ({listed}); {per_invoice:.1f} per invoice")
+    refused = Counter(
+        f"{c['request_class']} code {c.get('code')}" for c in books if int(c["status"]) >= 300
+    )
+    if refused:
+        print("  refused by Zoho: " + ", ".join(f"{k} x{n}" for k, n in sorted(refused.items())))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 from tests.support.orders import event, order_data
@@ -174,3 +175,17 @@ async def test_a_create_whose_answer_was_lost_is_found_not_repeated(harness: Har
     assert record.state == "synced"
     assert len((await harness.books())["invoices"]) == 1
     assert len(await harness.calls("invoices.create")) == 1
+
+
+async def test_concurrent_orders_of_one_new_customer_in_one_process_create_one_contact(
+    harness: Harness,
+) -> None:
+    await asyncio.gather(
+        harness.deliver(event("order.paid", order_data("1001"))),
+        harness.deliver(event("order.paid", order_data("1002"))),
+        harness.deliver(event("order.paid", order_data("1003"))),
+    )
+
+    creates = await harness.calls("contacts.create")
+    assert [c["status"] for c in creates] == [201]
+    assert len((await harness.books())["invoices"]) == 3

@@ -10,6 +10,7 @@ then by display name (adopted only if its email is empty or equal), else create
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -59,6 +60,7 @@ class ContactResolver:
         self._tax_id_field = tax_id_field
         self._lease_ttl_ms = lease_ttl_ms
         self._wait_ms = wait_ms
+        self._local = KeyedLocks()
 
     async def resolve(self, order: Order, catalog: Catalog, lane: Lane) -> str:
         """The contact id for ``order``'s customer, creating or updating the contact if needed."""
@@ -77,6 +79,12 @@ class ContactResolver:
 
     @asynccontextmanager
     async def _customer_lease(self, name: str) -> AsyncIterator[None]:
+        # The lease is per replica, so tasks of this process queue on a lock first.
+        async with self._local.hold(name), self._replica_lease(name):
+            yield
+
+    @asynccontextmanager
+    async def _replica_lease(self, name: str) -> AsyncIterator[None]:
         deadline = self._clock.now_ms() + self._wait_ms
         while not await self._leases.acquire(
             name, self._owner, self._lease_ttl_ms, self._clock.now_ms()
@@ -161,6 +169,31 @@ class ContactResolver:
             assert stored is not None  # a lost insert race means someone stored it
             return stored
         return link.model_copy(update={"version": 1})
+
+
+class KeyedLocks:
+    """One ``asyncio.Lock`` per key, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        """Hold the key's lock for the block."""
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
 
 def _same_currency(contact: Contact, code: str, currency_id: str) -> bool:
