@@ -32,6 +32,14 @@ async def test_a_paid_order_becomes_one_correct_draft_invoice(harness: Harness) 
     [contact] = books["contacts"]
     assert contact["contact_name"] == "Ada Lovelace"
     assert contact["billing_address"]["country"] == "Italy"
+    trail = list(reversed(await harness.audit.for_order("1001")))
+    assert [(e["kind"], e.get("step"), e.get("result")) for e in trail] == [
+        ("event", None, None),
+        ("step", "lookup", "done"),
+        ("step", "create", "synced"),
+        ("outcome", None, None),
+    ]
+    assert trail[-1]["state"] == "synced"
 
 
 async def test_a_duplicate_paid_event_costs_no_zoho_call(harness: Harness) -> None:

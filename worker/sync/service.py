@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import structlog
 
 from ..clock import Clock
-from ..domain.decisions import State, Step, decide
+from ..domain.decisions import Facts, State, Step, decide
 from ..domain.problems import MappingProblem
 from ..store.audit import AuditTrail
 from ..store.orders import LeaseLost, OrderRecord, OrderRepository
@@ -29,7 +29,7 @@ from ..zoho.errors import ConnectionBroken, PermanentZohoError, TransientZohoErr
 from . import steps
 from .policy import SyncPolicy
 from .prepare import NotConnected, Preparer
-from .steps import Settled
+from .steps import Settled, Work
 
 log = structlog.get_logger(__name__)
 STEP_RUNNERS = {
@@ -109,7 +109,7 @@ class OrderSync:
     async def _pass(self, record: OrderRecord, lane: Lane, actor: str) -> tuple[OrderRecord, bool]:
         seq, fence = record.work_seq, record.fence
         record = await self._write(record, state=State.SYNCING.value)
-        outcome = await self._outcome(record, lane)
+        outcome = await self._outcome(record, lane, actor)
         record = await self._finish(record, seq, outcome)
         await self._audit.record(
             record.order_id,
@@ -123,9 +123,9 @@ class OrderSync:
         )
         return record, outcome.retry_at_ms is not None
 
-    async def _outcome(self, record: OrderRecord, lane: Lane) -> Outcome:
+    async def _outcome(self, record: OrderRecord, lane: Lane, actor: str) -> Outcome:
         try:
-            return await self._drive(record, lane)
+            return await self._drive(record, lane, actor)
         except LeaseLost:
             raise
         except NotConnected as exc:
@@ -139,7 +139,7 @@ class OrderSync:
         except MappingProblem as exc:
             return Outcome(State.NEEDS_ATTENTION, exc.reason, exc.from_configuration)
 
-    async def _drive(self, record: OrderRecord, lane: Lane) -> Outcome:
+    async def _drive(self, record: OrderRecord, lane: Lane, actor: str) -> Outcome:
         work, facts = await self._preparer.prepare(record, self._owner, lane)
         while True:
             decision = decide(facts)
@@ -148,9 +148,35 @@ class OrderSync:
                 assert decision.state is not None
                 return Outcome(decision.state, decision.reason)
             try:
-                record, facts = await STEP_RUNNERS[decision.step](work, record, facts)
+                record, facts = await self._step(decision.step, work, record, facts, actor)
             except Settled as done:
                 return Outcome(done.state, done.reason)
+
+    async def _step(
+        self, step: Step, work: Work, record: OrderRecord, facts: Facts, actor: str
+    ) -> tuple[OrderRecord, Facts]:
+        """Run one step, with its decision and the Zoho call's outcome in the audit trail."""
+        result = "error"
+        try:
+            record, facts = await STEP_RUNNERS[step](work, record, facts)
+            result = "done"
+        except Settled as done:
+            result = done.state.value
+            raise
+        except Exception as exc:
+            result = type(exc).__name__
+            raise
+        finally:
+            await self._audit.record(
+                record.order_id,
+                self._clock.now_ms(),
+                "step",
+                actor,
+                step=step.value,
+                result=result,
+                lane=work.lane.name,
+            )
+        return record, facts
 
     def _retry(self, record: OrderRecord, state: State, reason: str, at_ms: int | None) -> Outcome:
         backoff = min(self._policy.max_backoff_ms, 1000 * 2 ** min(record.attempts, 10))

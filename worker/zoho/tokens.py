@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import structlog
 
 from ..clock import Clock
+from ..metrics import TOKEN_REFRESHES
 from ..store.connection import ConnectionRepository, StoredConnection
 from .errors import ConnectionBroken, MintingDenied, TokenUnavailable, TransientZohoError
 from .oauth import MintedToken, TokenEndpoint
@@ -119,15 +120,18 @@ class TokenManager:
         try:
             minted = await endpoint.refresh(leased.refresh_token)
         except ConnectionBroken as exc:
+            TOKEN_REFRESHES.labels("broken").inc()
             await self._update(status="broken", broken_reason=exc.message)
             log.error("zoho connection broken", reason=exc.message)  # noqa: TRY400 - expected, no trace
             raise
         except MintingDenied as exc:
+            TOKEN_REFRESHES.labels("access_denied").inc()
             until = self._clock.now_ms() + self._policy.lockout_ms
             await self._update(denied_until_ms=until)
             log.warning("zoho refused to mint; minting paused", until_ms=until)
             raise MintingDenied(exc.message, retry_at_ms=until) from None
         except TransientZohoError:
+            TOKEN_REFRESHES.labels("unavailable").inc()
             # A 5xx or a network failure almost surely minted nothing: take the attempt out of
             # the count, and let every replica wait a little instead of hammering the server.
             attempt = leased.mints_ms[-1]
@@ -137,6 +141,7 @@ class TokenManager:
             )
             raise
         await self._store_minted(minted)
+        TOKEN_REFRESHES.labels("minted").inc()
         log.info("zoho access token refreshed", expires_in=minted.expires_in)
         return minted.access_token
 
