@@ -64,22 +64,27 @@ def _order(order_id: str, revision: int, customer: dict[str, str], **rest: Any) 
     }
 
 
+def _coffee_order(*, revision: int, bags: int, total: str) -> dict[str, Any]:
+    """Order 1001: beans, a book, the coupon and the courier; the update changes the bags."""
+    return _order(
+        "1001",
+        revision,
+        GIULIA,
+        billing_address=GIULIA_ADDRESS,
+        discounts=[WELCOME],
+        shipping=COURIER,
+        lines=[{**BEANS, "quantity": bags}, BOOK],
+        total=total,
+    )
+
+
 def sample_orders() -> list[tuple[str, str, dict[str, Any]]]:
     """(label, event type, order data): the week's paid orders."""
     return [
         (
             "new customer, two VAT rates, a coupon and shipping",
             "order.paid",
-            _order(
-                "1001",
-                1,
-                GIULIA,
-                billing_address=GIULIA_ADDRESS,
-                discounts=[WELCOME],
-                shipping=COURIER,
-                lines=[{**BEANS, "quantity": 2}, BOOK],
-                total="62.40",
-            ),
+            _coffee_order(revision=1, bags=2, total="62.40"),
         ),
         (
             "the same customer again",
@@ -165,16 +170,7 @@ def later_events() -> list[tuple[str, str, dict[str, Any]]]:
         (
             "three bags of beans instead of two",
             "order.updated",
-            _order(
-                "1001",
-                2,
-                GIULIA,
-                billing_address=GIULIA_ADDRESS,
-                discounts=[WELCOME],
-                shipping=COURIER,
-                lines=[{**BEANS, "quantity": 3}, BOOK],
-                total="85.46",
-            ),
+            _coffee_order(revision=2, bags=3, total="85.46"),
         ),
         ("the shop deletes the order", "order.deleted", {"id": "1005", "revision": 2}),
     ]

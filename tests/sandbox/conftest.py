@@ -1,5 +1,6 @@
-"""Fixtures for the sandbox's own tests: a sandbox on a loopback port and clients for it.
+"""Fixtures for the sandbox's own tests: plain HTTP clients for it.
 
+The ``sandbox`` and ``sandbox_config`` fixtures come from ``tests/support/zoho_fixtures.py``.
 Everything goes over real HTTP. Tests that need other limits override the
 ``sandbox_config`` fixture in their module.
 """
@@ -15,9 +16,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from worker.sandbox.config import OAuthClient, SandboxConfig
+from worker.sandbox.config import OAuthClient
 from worker.sandbox.keys import CONFIG
-from worker.sandbox.server import RunningSandbox, serving
+from worker.sandbox.server import RunningSandbox
 
 CLIENT = OAuthClient()
 ALL_SCOPES = (
@@ -157,19 +158,6 @@ class BooksClient:
 def _loads(text: str) -> dict[str, Any]:
     value = json.loads(text, parse_float=Decimal)
     return value if isinstance(value, dict) else {"_": value}
-
-
-@pytest.fixture
-def sandbox_config() -> SandboxConfig:
-    """The sandbox's settings; override in a test module for other limits."""
-    return SandboxConfig()
-
-
-@pytest.fixture
-async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[RunningSandbox]:
-    """A sandbox serving on a free loopback port."""
-    async with serving(sandbox_config) as running:
-        yield running
 
 
 @pytest.fixture

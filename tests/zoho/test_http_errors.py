@@ -145,6 +145,18 @@ async def test_an_amount_json_cannot_carry_exactly_is_refused_before_sending(
         await books.create_invoice(payload, LIVE)
 
 
+async def _revoke_access_token(
+    books: ZohoBooks, connections: ConnectionRepository, token_endpoint: TokenEndpoint
+) -> StoredConnection:
+    """Use the client once, then revoke its access token behind its back."""
+    await books.currencies(LIVE)
+    stored = await connections.load()
+    assert stored is not None
+    assert stored.access_token is not None
+    await token_endpoint.revoke(stored.access_token)
+    return stored
+
+
 async def test_a_rejected_access_token_is_refreshed_once_and_the_call_succeeds(
     http: aiohttp.ClientSession,
     sandbox: RunningSandbox,
@@ -152,11 +164,7 @@ async def test_a_rejected_access_token_is_refreshed_once_and_the_call_succeeds(
     connections: ConnectionRepository,
     token_endpoint: TokenEndpoint,
 ) -> None:
-    await books.currencies(LIVE)
-    stored = await connections.load()
-    assert stored is not None
-    assert stored.access_token is not None
-    await token_endpoint.revoke(stored.access_token)
+    await _revoke_access_token(books, connections, token_endpoint)
     mints = await sandbox_counter(http, sandbox, "mints")
 
     assert await books.currencies(LIVE)
@@ -215,11 +223,7 @@ async def test_no_token_or_secret_reaches_the_logs(
     connections: ConnectionRepository,
     token_endpoint: TokenEndpoint,
 ) -> None:
-    await books.currencies(LIVE)
-    stored = await connections.load()
-    assert stored is not None
-    assert stored.access_token is not None
-    await token_endpoint.revoke(stored.access_token)
+    stored = await _revoke_access_token(books, connections, token_endpoint)
     await add_fault(http, sandbox, "taxes.list", "rejected_500")
     await books.taxes(LIVE)
     refreshed = await connections.load()
