@@ -26,11 +26,16 @@ from .domain.invoice_mapping import MappingSettings
 from .events import OrderEvent
 from .messaging.consumer import OrderConsumer
 from .messaging.topology import Topology
+from .reconcile.backfill import note_auto_sync
+from .reconcile.feed import OrderFeed
+from .reconcile.passes import PassSettings, PassSummary, ReconcilePass
+from .reconcile.runner import Reconciler
 from .store.audit import AuditTrail
 from .store.contacts import ContactLinks
 from .store.leases import Leases
 from .store.mongo import Database, open_database
 from .store.orders import OrderRepository
+from .store.reconciler import ReconcilerStore
 from .sync import crash
 from .sync.catalog_cache import CatalogCache
 from .sync.contacts import ContactResolver
@@ -51,6 +56,8 @@ class Worker:
     consumer: OrderConsumer
     loop: SyncLoop
     orders: OrderRepository
+    reconcile: ReconcilePass | None  # None until an organization is chosen
+    reconciler: Reconciler | None
 
 
 def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None) -> SyncPolicy:
@@ -103,6 +110,11 @@ def build_worker(
     )
     service = OrderSync(orders, audit, preparer, clock=clock, owner=owner, policy=policy)
     loop = SyncLoop(service, orders, clock)
+    reconcile = reconciler = None
+    if catalogs is not None and settings.zoho_organization_id:
+        reconcile, reconciler = _reconciler(
+            settings, db, http, owner=owner, service=service, catalogs=catalogs
+        )
 
     async def store(event: OrderEvent) -> bool:
         intake = await take_in(orders, audit, event, clock.now_ms(), owner)
@@ -111,7 +123,47 @@ def build_worker(
     consumer = OrderConsumer(
         str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
     )
-    return Worker(consumer, loop, orders)
+    return Worker(consumer, loop, orders, reconcile, reconciler)
+
+
+def _reconciler(
+    settings: Settings,
+    db: Database,
+    http: aiohttp.ClientSession,
+    *,
+    owner: str,
+    service: OrderSync,
+    catalogs: CatalogCache,
+) -> tuple[ReconcilePass, Reconciler]:
+    org = str(settings.zoho_organization_id)
+    interval_ms = int(settings.reconcile_interval * 1000)
+    feed = None
+    if settings.order_feed_url is not None:
+        feed = OrderFeed(http, str(settings.order_feed_url), settings.order_feed_token)
+    reconcile = ReconcilePass(
+        OrderRepository(db),
+        AuditTrail(db),
+        ReconcilerStore(db),
+        service=service,
+        catalogs=catalogs,
+        feed=feed,
+        clock=SystemClock(),
+        owner=owner,
+        settings=PassSettings(
+            org, settings.auto_sync, interval_ms, settings.lookback_days * 86_400_000
+        ),
+    )
+    reconciler = Reconciler(
+        reconcile,
+        Leases(db),
+        ReconcilerStore(db),
+        SystemClock(),
+        organization_id=org,
+        owner=owner,
+        interval_ms=interval_ms,
+        lease_ttl_ms=int(settings.lease_ttl * 1000),
+    )
+    return reconcile, reconciler
 
 
 async def run_worker(settings: Settings) -> int:
@@ -123,21 +175,60 @@ async def run_worker(settings: Settings) -> int:
     stop = _stop_signal()
     async with aiohttp.ClientSession(trace_configs=crash.trace_configs()) as http:
         worker = build_worker(settings, db, http, owner)
-        await worker.orders.ensure_indexes()
-        await AuditTrail(db).ensure_indexes()
-        await connect_from_environment(settings, db, SystemClock())
+        await _prepare_database(settings, db, worker)
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
+        reconciling = _start_reconciler(worker)
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
+        if reconciling is not None:
+            reconciling.cancel()
         await worker.loop.stop(settings.shutdown_grace)
-        await polling
+        await asyncio.gather(
+            polling, *([reconciling] if reconciling else []), return_exceptions=True
+        )
         await worker.consumer.close()
     await mongo.close()
     log.info("stopped")
     return 0
+
+
+async def _prepare_database(settings: Settings, db: Database, worker: Worker) -> None:
+    await worker.orders.ensure_indexes()
+    await AuditTrail(db).ensure_indexes()
+    await ReconcilerStore(db).ensure_indexes()
+    await connect_from_environment(settings, db, SystemClock())
+    if settings.zoho_organization_id:
+        await note_auto_sync(
+            ReconcilerStore(db),
+            worker.orders,
+            SystemClock(),
+            organization_id=settings.zoho_organization_id,
+            auto_sync=settings.auto_sync,
+        )
+
+
+def _start_reconciler(worker: Worker) -> asyncio.Task[None] | None:
+    if worker.reconciler is None:
+        return None
+    return asyncio.create_task(worker.reconciler.run_forever(), name="reconciler")
+
+
+async def reconcile_once(settings: Settings) -> PassSummary | None:
+    """``zbsync reconcile``: one manual pass (always runs, auto sync or not)."""
+    require_for_run(settings)
+    mongo, db = open_database(str(settings.mongodb_uri))
+    try:
+        async with aiohttp.ClientSession() as http:
+            worker = build_worker(settings, db, http, replica_name())
+            await _prepare_database(settings, db, worker)
+            if worker.reconcile is None:
+                return None
+            return await worker.reconcile.run(manual=True)
+    finally:
+        await mongo.close()
 
 
 def _stop_signal() -> asyncio.Event:

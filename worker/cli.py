@@ -43,6 +43,22 @@ def _run(_args: argparse.Namespace) -> int:
     return asyncio.run(run_worker(settings))
 
 
+def _reconcile(_args: argparse.Namespace) -> int:
+    """One reconciler pass now; prints its summary."""
+    from dataclasses import asdict
+
+    from .app import reconcile_once
+
+    settings = load_settings()
+    configure_logging(settings.log_format, level=logging.WARNING)
+    summary = asyncio.run(reconcile_once(settings))
+    if summary is None:
+        print("zbsync: no organization chosen (ZBSYNC_ZOHO_ORGANIZATION_ID): nothing to reconcile")
+        return 1
+    print(json.dumps(asdict(summary), indent=2))
+    return 0 if summary.feed_error is None else 1
+
+
 def _demo(args: argparse.Namespace) -> int:
     """Start the sandbox and show what a connected worker sees."""
     from .demo import run_demo
@@ -77,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the worker: consumer, sync loop (until SIGTERM)")
     run.set_defaults(handler=_run)
+
+    reconcile = commands.add_parser("reconcile", help="run one reconciler pass now")
+    reconcile.set_defaults(handler=_reconcile)
 
     sandbox = commands.add_parser("sandbox", help="run the local Zoho Books sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")

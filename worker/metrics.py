@@ -29,3 +29,12 @@ DEAD_LETTERED = Counter(
     "Messages republished to the dead-letter exchange, by reason.",
     ["reason"],
 )
+RECONCILER_PASSES = Counter(
+    "zbsync_reconciler_passes",
+    "Reconciler passes run, periodic or manual.",
+    ["kind"],
+)
+RECONCILER_FOUND = Counter(
+    "zbsync_reconciler_found",
+    "Orders the reconciler found without their invoice.",
+)

@@ -12,12 +12,15 @@ from tests.support.zoho_fixtures import sandbox_state
 from worker.clock import SystemClock
 from worker.domain.invoice_mapping import MappingSettings
 from worker.events import OrderEvent
+from worker.reconcile.feed import OrderFeed
+from worker.reconcile.passes import PassSettings, ReconcilePass
 from worker.sandbox.server import RunningSandbox
 from worker.store.audit import AuditTrail
 from worker.store.contacts import ContactLinks
 from worker.store.leases import Leases
 from worker.store.mongo import Database
 from worker.store.orders import OrderRecord, OrderRepository
+from worker.store.reconciler import ReconcilerStore
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.contacts import ContactResolver
 from worker.sync.intake import Intake, take_in
@@ -36,6 +39,26 @@ class Harness:
     service: OrderSync
     http: aiohttp.ClientSession
     sandbox: RunningSandbox
+    db: Database
+    catalogs: CatalogCache
+
+    def reconcile_pass(
+        self, *, feed_url: str | None = None, auto_sync: bool = True, owner: str = "a"
+    ) -> ReconcilePass:
+        """A reconciler pass over this harness (interval 600 s, lookback 30 days)."""
+        feed = OrderFeed(self.http, feed_url, None) if feed_url else None
+        settings = PassSettings("20061234567", auto_sync, 600_000, 30 * 86_400_000)
+        return ReconcilePass(
+            self.orders,
+            self.audit,
+            ReconcilerStore(self.db),
+            service=self.service,
+            catalogs=self.catalogs,
+            feed=feed,
+            clock=SystemClock(),
+            owner=owner,
+            settings=settings,
+        )
 
     async def receive(self, event: OrderEvent) -> Intake:
         """What the consumer does before acknowledging."""
@@ -85,13 +108,14 @@ async def harness(
     orders, audit = OrderRepository(mongo_db), AuditTrail(mongo_db)
     await orders.ensure_indexes()
     contacts = ContactResolver(books, ContactLinks(mongo_db), Leases(mongo_db), clock, owner="a")
+    catalogs = CatalogCache(books, clock)
     preparer = Preparer(
         orders,
         books,
-        catalogs=CatalogCache(books, clock),
+        catalogs=catalogs,
         contacts=contacts,
         clock=clock,
         policy=sync_policy,
     )
     service = OrderSync(orders, audit, preparer, clock=clock, owner="a", policy=sync_policy)
-    return Harness(orders, audit, service, http, sandbox)
+    return Harness(orders, audit, service, http, sandbox, mongo_db, catalogs)

@@ -68,6 +68,7 @@ class OrderRecord(BaseModel):
     applied_seq: int = 0  # the work_seq the last finished pass covered
     due_at_ms: int | None = None  # when a sync loop should pick it up; None: nothing due
     manual: bool = False  # a person asked; honoured even with auto sync off
+    lane: str = "LIVE"  # the budget lane of the next pass (LIVE, RECONCILER, BACKFILL, MANUAL)
     attempts: int = 0
     last_error: str | None = None
     lease_owner: str | None = None
@@ -141,12 +142,43 @@ class OrderRepository:
         assert saved is not None  # guarded never returns None
         return saved
 
-    async def due(self, now_ms: int, limit: int) -> list[str]:
-        """Ids of orders due for a sync pass and not leased, longest waiting first."""
+    async def due(self, now_ms: int, limit: int) -> list[tuple[str, str]]:
+        """(id, lane) of orders due for a sync pass and not leased, longest waiting first."""
         query = {"due_at_ms": {"$lte": now_ms}, "lease_until_ms": {"$lt": now_ms}}
-        cursor = self._orders.find(query, {"_id": 1})
+        cursor = self._orders.find(query, {"_id": 1, "lane": 1})
         cursor = cursor.sort("due_at_ms", ASCENDING).limit(limit)
+        return [(str(doc["_id"]), str(doc.get("lane", "LIVE"))) async for doc in cursor]
+
+    async def missing(self, since_ms: int, now_ms: int) -> list[str]:
+        """Paid orders received since ``since_ms`` still without their invoice.
+
+        Waiting (``pending``), failed and due, or stuck in a lease that expired. Served by
+        the (state, received_at_ms) index: the cost follows what is missing, not the total.
+        """
+        query = {"state": {"$in": list(OPEN_STATES)}, "received_at_ms": {"$gte": since_ms}}
+        fields = {"_id": 1, "state": 1, "due_at_ms": 1, "lease_until_ms": 1}
+        cursor = self._orders.find(query, fields)
+        return [str(doc["_id"]) async for doc in cursor if _needs_a_pass(doc, now_ms)]
+
+    async def ids_in_state(self, state: str) -> list[str]:
+        """Every order in ``state`` (served by the state index)."""
+        cursor = self._orders.find({"state": state}, {"_id": 1})
         return [str(doc["_id"]) async for doc in cursor]
+
+    async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
+        """Ask for a pass on the order in ``lane`` (the sync loop picks it up)."""
+        await self.change(order_id, lambda r: r and r.replace(due_at_ms=now_ms, lane=lane))
+
+
+OPEN_STATES = ("pending", "failed", "syncing")
+
+
+def _needs_a_pass(doc: Document, now_ms: int) -> bool:
+    if doc["state"] == "pending":
+        return True
+    if doc["state"] == "failed":
+        return int(doc.get("due_at_ms", now_ms)) <= now_ms
+    return int(doc.get("lease_until_ms", 0)) < now_ms  # syncing, but its holder is gone
 
 
 def _to_document(record: OrderRecord) -> Document:

@@ -73,4 +73,14 @@ def _applied(base: OrderRecord, event: OrderEvent, stamp: Stamp, now_ms: int) ->
             changes["paid"] = True
     if base.state in ("needs_attention", "failed") and not base.reason_from_config:
         changes |= {"reason": None, "attempts": 0}  # an order change clears a person's to-do
-    return base.replace(**changes)
+    updated = base.replace(**changes)
+    if (
+        updated.paid
+        and not updated.deleted
+        and updated.invoice is None
+        and base.state == "received"
+    ):
+        updated = updated.replace(
+            state="pending"
+        )  # paid and waiting: what the reconciler looks for
+    return updated.replace(lane="LIVE")

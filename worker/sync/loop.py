@@ -63,8 +63,8 @@ class SyncLoop:
         """Poll for due orders until ``stop``."""
         while not self._stopping:
             try:
-                for order_id in await self._orders.due(self._clock.now_ms(), limit=100):
-                    self.kick(order_id)
+                for order_id, lane in await self._orders.due(self._clock.now_ms(), limit=100):
+                    self.kick(order_id, Lane[lane])
             except Exception:
                 log.exception("polling for due orders failed")
             self._wake.clear()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,10 +75,12 @@ class OrderSync:
 
     async def sync(self, order_id: str, lane: Lane = Lane.LIVE, actor: str = "worker") -> bool:
         """Work on the order if no other replica does; False when it is someone else's."""
-        record = await self._orders.change(order_id, self._take_lease)
+        # One holder per call, not per replica: two tasks of one process exclude each other too.
+        holder = f"{self._owner}/{uuid.uuid4().hex[:12]}"
+        record = await self._orders.change(order_id, lambda r: self._take_lease(r, holder))
         if record is None:
             return False
-        renewing = asyncio.create_task(self._renew(order_id, record.fence))
+        renewing = asyncio.create_task(self._renew(order_id, holder, record.fence))
         try:
             while self._has_work(record):
                 record, retry_later = await self._pass(record, lane, actor)
@@ -87,17 +90,17 @@ class OrderSync:
             log.warning("lease lost while working", order_id=order_id)
         finally:
             renewing.cancel()
-            await self._release(order_id, record.fence)
+            await self._release(order_id, holder, record.fence)
         return True
 
-    def _take_lease(self, current: OrderRecord | None) -> OrderRecord | None:
+    def _take_lease(self, current: OrderRecord | None, holder: str) -> OrderRecord | None:
         now = self._clock.now_ms()
         if current is None:
             return None
-        if current.lease_owner not in (None, self._owner) and current.lease_until_ms > now:
+        if current.lease_owner is not None and current.lease_until_ms > now:
             return None  # the holder re-reads and sees what was stored meanwhile
         return current.replace(
-            lease_owner=self._owner,
+            lease_owner=holder,
             lease_until_ms=now + self._policy.lease_ttl_ms,
             fence=current.fence + 1,
         )
@@ -140,7 +143,7 @@ class OrderSync:
             return Outcome(State.NEEDS_ATTENTION, exc.reason, exc.from_configuration)
 
     async def _drive(self, record: OrderRecord, lane: Lane, actor: str) -> Outcome:
-        work, facts = await self._preparer.prepare(record, self._owner, lane)
+        work, facts = await self._preparer.prepare(record, _holder(record), lane)
         while True:
             decision = decide(facts)
             log.debug("decided", order_id=record.order_id, step=decision.step.value)
@@ -201,28 +204,33 @@ class OrderSync:
     async def _write(self, record: OrderRecord, **changes: object) -> OrderRecord:
         changes["updated_at_ms"] = self._clock.now_ms()
         return await self._orders.change_fenced(
-            record.order_id, self._owner, record.fence, lambda current: current.replace(**changes)
+            record.order_id, _holder(record), record.fence, lambda r: r.replace(**changes)
         )
 
-    async def _renew(self, order_id: str, fence: int) -> None:
+    async def _renew(self, order_id: str, holder: str, fence: int) -> None:
         ttl = self._policy.lease_ttl_ms
         while True:
             await self._clock.sleep(ttl / 3000)
             try:
                 await self._orders.change_fenced(
-                    order_id, self._owner, fence, _lease_until(self._clock.now_ms() + ttl)
+                    order_id, holder, fence, _lease_until(self._clock.now_ms() + ttl)
                 )
             except LeaseLost:
                 return
 
-    async def _release(self, order_id: str, fence: int) -> None:
+    async def _release(self, order_id: str, holder: str, fence: int) -> None:
         with contextlib.suppress(LeaseLost):
             await self._orders.change_fenced(
                 order_id,
-                self._owner,
+                holder,
                 fence,
                 lambda r: r.replace(lease_owner=None, lease_until_ms=0),
             )
+
+
+def _holder(record: OrderRecord) -> str:
+    assert record.lease_owner is not None  # only called while holding the lease
+    return record.lease_owner
 
 
 def _lease_until(until_ms: int) -> Callable[[OrderRecord], OrderRecord]:

@@ -1,0 +1,1 @@
+"""The reconciler: periodic passes that leave no paid order behind (SPEC §6)."""

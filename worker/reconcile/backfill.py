@@ -1,0 +1,37 @@
+"""Switching auto sync on: orders that waited as ``pending`` are queued in the backfill lane.
+
+The backfill lane is the budget's lowest, so a long backlog never holds up
+live events. The switch is noticed by comparing with the value last seen.
+"""
+
+from __future__ import annotations
+
+import structlog
+
+from ..clock import Clock
+from ..store.orders import OrderRepository
+from ..store.reconciler import ReconcilerStore
+from ..zoho.budget import Lane
+
+log = structlog.get_logger(__name__)
+
+
+async def note_auto_sync(
+    store: ReconcilerStore,
+    orders: OrderRepository,
+    clock: Clock,
+    *,
+    organization_id: str,
+    auto_sync: bool,
+) -> int:
+    """Remember the switch's position; when it went from off to on, queue the backlog."""
+    seen = (await store.state(organization_id)).get("auto_sync_seen")
+    now_on = "on" if auto_sync else "off"
+    await store.set_state(organization_id, auto_sync_seen=now_on)
+    if not (seen == "off" and auto_sync):
+        return 0
+    pending = await orders.ids_in_state("pending")
+    for order_id in pending:
+        await orders.make_due(order_id, clock.now_ms(), Lane.BACKFILL.name)
+    log.info("auto sync switched on; backlog queued", orders=len(pending))
+    return len(pending)

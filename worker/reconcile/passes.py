@@ -1,0 +1,211 @@
+"""One reconciler pass (SPEC §6): no paid order left behind.
+
+(c) Always: read the tax and currency setup again; when it changed, orders
+    whose ``needs_attention`` came from the setup are queued again.
+(a) Paid orders received within the lookback that still have no invoice:
+    waiting, failed and due, or stuck in a lease whose holder is gone.
+(b) With an order feed: the shop's paid orders since the watermark, taken in
+    like ``order.paid`` events, so events that never reached the queue are caught.
+Each found order goes through the same per-order path as live events (lease,
+lookup before create), in the reconciler's lane of the budget. Periodic passes
+do (a) and (b) only with auto sync on; a manual pass always does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import structlog
+
+from ..clock import Clock
+from ..domain.catalog import Catalog
+from ..events import Order, OrderEvent
+from ..metrics import RECONCILER_FOUND, RECONCILER_PASSES
+from ..store.audit import AuditTrail
+from ..store.orders import OrderRepository
+from ..store.reconciler import ReconcilerStore
+from ..sync.intake import take_in
+from ..sync.service import OrderSync
+from ..zoho.budget import Lane
+from .feed import FeedError, FeedResult
+
+log = structlog.get_logger(__name__)
+ACTOR = "reconciler"
+CONCURRENCY = 4
+
+
+class Feed(Protocol):
+    """The shop's paid-orders feed (``OrderFeed``)."""
+
+    async def paid_since(self, since: datetime) -> FeedResult:
+        """Every paid order since ``since``."""
+        ...
+
+
+class Catalogs(Protocol):
+    """Reads the organization's setup now (``CatalogCache``)."""
+
+    async def refresh(self, lane: Lane) -> Catalog:
+        """Taxes and currencies, read from Zoho."""
+        ...
+
+
+@dataclass(frozen=True)
+class PassSettings:
+    """What a pass needs to know from the settings."""
+
+    organization_id: str
+    auto_sync: bool
+    interval_ms: int
+    lookback_ms: int
+
+
+@dataclass
+class PassSummary:
+    """What a pass found and did; logged, counted and stored."""
+
+    organization_id: str
+    started_ms: int
+    manual: bool
+    owner: str
+    found: int = 0
+    synced: int = 0
+    failed: int = 0
+    skipped: int = 0
+    requeued: int = 0
+    feed_orders: int = 0
+    feed_invalid: int = 0
+    feed_error: str | None = None
+    catalog_error: str | None = None
+    ended_ms: int = 0
+    duration_ms: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class ReconcilePass:
+    """Runs passes for one organization."""
+
+    def __init__(
+        self,
+        orders: OrderRepository,
+        audit: AuditTrail,
+        store: ReconcilerStore,
+        *,
+        service: OrderSync,
+        catalogs: Catalogs,
+        feed: Feed | None,
+        clock: Clock,
+        owner: str,
+        settings: PassSettings,
+    ) -> None:
+        self._orders, self._audit, self._store = orders, audit, store
+        self._service, self._catalogs, self._feed = service, catalogs, feed
+        self._clock, self._owner, self._settings = clock, owner, settings
+
+    async def run(self, *, manual: bool) -> PassSummary:
+        """One pass; its summary is stored, logged and counted."""
+        now = self._clock.now_ms()
+        summary = PassSummary(self._settings.organization_id, now, manual, self._owner)
+        requeued = await self._refresh_catalog(summary)
+        if manual or self._settings.auto_sync:
+            candidates = await self._orders.missing(now - self._settings.lookback_ms, now)
+            candidates += requeued + await self._from_feed(summary, now)
+            await self._sync_all(list(dict.fromkeys(candidates)), summary)
+        return await self._finish(summary)
+
+    async def _refresh_catalog(self, summary: PassSummary) -> list[str]:
+        """Read the setup; when it changed, queue the orders it may unblock (their ids)."""
+        org = self._settings.organization_id
+        try:
+            catalog = await self._catalogs.refresh(Lane.RECONCILER)
+        except Exception as exc:  # a pass goes on without it; the next one tries again
+            summary.catalog_error = type(exc).__name__
+            return []
+        fingerprint = _catalog_fingerprint(catalog)
+        if (await self._store.state(org)).get("catalog_fingerprint") == fingerprint:
+            return []
+        requeued = []
+        for order_id in await self._orders.ids_in_state("needs_attention"):
+            record = await self._orders.load(order_id)
+            if record is not None and record.reason_from_config:
+                await self._orders.make_due(order_id, self._clock.now_ms(), Lane.RECONCILER.name)
+                requeued.append(order_id)
+        summary.requeued = len(requeued)
+        await self._store.set_state(org, catalog_fingerprint=fingerprint)
+        return requeued
+
+    async def _from_feed(self, summary: PassSummary, started_ms: int) -> list[str]:
+        if self._feed is None:
+            return []
+        org = self._settings.organization_id
+        state = await self._store.state(org)
+        since_ms = int(state.get("watermark_ms", started_ms - self._settings.lookback_ms))
+        try:
+            result = await self._feed.paid_since(datetime.fromtimestamp(since_ms / 1000, UTC))
+        except FeedError as exc:
+            summary.feed_error = str(exc)  # the watermark stays: the next pass asks again
+            return []
+        summary.feed_orders, summary.feed_invalid = len(result.orders), result.invalid
+        stored = [order.id for order in result.orders if await self._take(order)]
+        await self._store.set_state(org, watermark_ms=started_ms - self._settings.interval_ms)
+        return stored
+
+    async def _take(self, order: Order) -> bool:
+        now = self._clock.now_ms()
+        moment = order.paid_at or datetime.fromtimestamp(now / 1000, UTC)
+        event = OrderEvent(
+            event_id=f"feed:{order.id}:{order.revision}",
+            source="order-feed",
+            type="order.paid",
+            time=moment,
+            order=order,
+        )
+        intake = await take_in(self._orders, self._audit, event, now, ACTOR)
+        return intake.outcome == "stored"
+
+    async def _sync_all(self, order_ids: list[str], summary: PassSummary) -> None:
+        summary.found = len(order_ids)
+        slots = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(order_id: str) -> None:
+            async with slots:
+                worked = await self._service.sync(order_id, Lane.RECONCILER, ACTOR)
+            await self._count(order_id, worked, summary)
+
+        await asyncio.gather(*(one(order_id) for order_id in order_ids))
+
+    async def _count(self, order_id: str, worked: bool, summary: PassSummary) -> None:
+        record = await self._orders.load(order_id)
+        state = record.state if record is not None else "missing"
+        summary.outcomes[state] = summary.outcomes.get(state, 0) + 1
+        if not worked:
+            summary.skipped += 1  # another replica holds it; it will finish it
+        elif state in ("synced", "deleted", "locked"):
+            summary.synced += 1
+        elif state == "failed":
+            summary.failed += 1
+        else:
+            summary.skipped += 1
+
+    async def _finish(self, summary: PassSummary) -> PassSummary:
+        summary.ended_ms = self._clock.now_ms()
+        summary.duration_ms = summary.ended_ms - summary.started_ms
+        await self._store.record_pass(_document(summary))
+        RECONCILER_PASSES.labels("manual" if summary.manual else "periodic").inc()
+        RECONCILER_FOUND.inc(summary.found)
+        log.info("reconciler pass", **{k: v for k, v in asdict(summary).items() if k != "outcomes"})
+        return summary
+
+
+def _catalog_fingerprint(catalog: Catalog) -> str:
+    payload = json.dumps(asdict(catalog), sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _document(summary: PassSummary) -> dict[str, Any]:
+    return {key: value for key, value in asdict(summary).items() if value is not None}
