@@ -20,6 +20,13 @@ from .mongo import Database, Document
 ORDERS = "orders"
 
 
+MAX_WRITE_RACES = 100  # a write that loses this often is broken, not contended
+
+
+class WriteContention(Exception):
+    """An order's document could not be written: it changes faster than read, or is damaged."""
+
+
 class LeaseLost(Exception):
     """Another replica holds the order now; stop working on it."""
 
@@ -119,7 +126,7 @@ class OrderRepository:
         self, order_id: str, mutate: Callable[[OrderRecord | None], OrderRecord | None]
     ) -> OrderRecord | None:
         """Apply ``mutate`` to the freshest copy until the write sticks; None: nothing to write."""
-        while True:
+        for _ in range(MAX_WRITE_RACES):
             current = await self.load(order_id)
             wanted = mutate(current)
             if wanted is None:
@@ -127,6 +134,7 @@ class OrderRepository:
             saved = await self.save(wanted)
             if saved is not None:
                 return saved
+        raise WriteContention(f"order {order_id}: {MAX_WRITE_RACES} writes in a row lost")
 
     async def change_fenced(
         self, order_id: str, owner: str, fence: int, mutate: Callable[[OrderRecord], OrderRecord]
