@@ -34,7 +34,12 @@ RECONCILER_PASSES = Counter(
     "Reconciler passes run, periodic or manual.",
     ["kind"],
 )
-RECONCILER_FOUND = Counter(
-    "zbsync_reconciler_found",
-    "Orders the reconciler found without their invoice.",
+RECONCILER_ORDERS = Counter(
+    "zbsync_reconciler_orders",
+    "Orders handled by reconciler passes, by result (found, synced, failed, skipped, requeued).",
+    ["result"],
+)
+RECONCILER_SECONDS = Histogram(
+    "zbsync_reconciler_pass_seconds",
+    "Duration of reconciler passes.",
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
+import sys
 from typing import Any
 
 from tests.e2e.conftest import Stack
@@ -67,3 +70,30 @@ async def test_a_periodic_pass_syncs_an_order_whose_event_never_came(stack: Stac
 
     await eventually(synced, what="the waiting order synced once auto sync is on")
     assert len((await stack.books())["invoices"]) == 1
+
+
+async def test_zbsync_reconcile_runs_one_manual_pass_even_with_auto_sync_off(stack: Stack) -> None:
+    worker = await stack.start_worker(ZBSYNC_AUTO_SYNC="false")
+    await stack.paid(order_data("7001"))
+
+    async def pending() -> bool:
+        return await stack.state("7001") == "pending"
+
+    await eventually(pending, what="the order waiting while auto sync is off")
+    assert await worker.stop() == 0
+    run = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "worker",
+        "reconcile",
+        env={**stack.env, "ZBSYNC_AUTO_SYNC": "false"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await run.communicate()
+
+    assert run.returncode == 0, err.decode()
+    summary = json.loads(out)
+    assert (summary["manual"], summary["found"], summary["synced"]) == (True, 1, 1)
+    assert await stack.state("7001") == "synced"
+    assert (await _passes(stack))[-1]["manual"] is True

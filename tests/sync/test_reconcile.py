@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.support.fake_feed import FakeFeed, serving_feed
 from tests.support.orders import event, order_data
 from tests.sync.conftest import Harness
 from worker.clock import SystemClock
 from worker.store.reconciler import ReconcilerStore
+from worker.sync.policy import SyncPolicy
 
 
 async def _add_tax(harness: Harness, name: str, percentage: str) -> None:
@@ -91,6 +94,10 @@ async def test_an_order_stuck_in_a_dead_replicas_lease_is_resumed(harness: Harne
     assert record.state == "synced"
 
 
+AUTO_SYNC_OFF = SyncPolicy(auto_sync=False, list_lag_wait_ms=0)
+
+
+@pytest.mark.parametrize("sync_policy", [AUTO_SYNC_OFF])
 async def test_with_auto_sync_off_a_pass_writes_nothing_but_reads_the_setup(
     harness: Harness,
 ) -> None:
@@ -104,12 +111,13 @@ async def test_with_auto_sync_off_a_pass_writes_nothing_but_reads_the_setup(
     assert len(await harness.calls("taxes.list")) == 1
 
 
+@pytest.mark.parametrize("sync_policy", [AUTO_SYNC_OFF])
 async def test_a_manual_pass_runs_with_auto_sync_off(harness: Harness) -> None:
     await harness.receive(event("order.paid", order_data("1001")))
 
     summary = await harness.reconcile_pass(auto_sync=False).run(manual=True)
 
-    assert summary.found == 1
+    assert (summary.found, summary.synced) == (1, 1)
     assert len(await harness.calls("invoices.create")) == 1
 
 

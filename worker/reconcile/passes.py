@@ -25,7 +25,7 @@ import structlog
 from ..clock import Clock
 from ..domain.catalog import Catalog
 from ..events import Order, OrderEvent
-from ..metrics import RECONCILER_FOUND, RECONCILER_PASSES
+from ..metrics import RECONCILER_ORDERS, RECONCILER_PASSES, RECONCILER_SECONDS
 from ..store.audit import AuditTrail
 from ..store.orders import OrderRepository
 from ..store.reconciler import ReconcilerStore
@@ -174,7 +174,9 @@ class ReconcilePass:
 
         async def one(order_id: str) -> None:
             async with slots:
-                worked = await self._service.sync(order_id, Lane.RECONCILER, ACTOR)
+                worked = await self._service.sync(
+                    order_id, Lane.RECONCILER, ACTOR, manual=summary.manual
+                )
             await self._count(order_id, worked, summary)
 
         await asyncio.gather(*(one(order_id) for order_id in order_ids))
@@ -197,7 +199,9 @@ class ReconcilePass:
         summary.duration_ms = summary.ended_ms - summary.started_ms
         await self._store.record_pass(_document(summary))
         RECONCILER_PASSES.labels("manual" if summary.manual else "periodic").inc()
-        RECONCILER_FOUND.inc(summary.found)
+        RECONCILER_SECONDS.observe(summary.duration_ms / 1000)
+        for result in ("found", "synced", "failed", "skipped", "requeued"):
+            RECONCILER_ORDERS.labels(result).inc(getattr(summary, result))
         log.info("reconciler pass", **{k: v for k, v in asdict(summary).items() if k != "outcomes"})
         return summary
 

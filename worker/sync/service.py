@@ -73,11 +73,17 @@ class OrderSync:
         self._owner = owner
         self._policy = policy
 
-    async def sync(self, order_id: str, lane: Lane = Lane.LIVE, actor: str = "worker") -> bool:
-        """Work on the order if no other replica does; False when it is someone else's."""
+    async def sync(
+        self, order_id: str, lane: Lane = Lane.LIVE, actor: str = "worker", *, manual: bool = False
+    ) -> bool:
+        """Work on the order if no one else does; False when it is someone else's.
+
+        ``manual``: a person asked (a manual pass, Generate): Zoho is written even with auto
+        sync off.
+        """
         # One holder per call, not per replica: two tasks of one process exclude each other too.
         holder = f"{self._owner}/{uuid.uuid4().hex[:12]}"
-        record = await self._orders.change(order_id, lambda r: self._take_lease(r, holder))
+        record = await self._orders.change(order_id, lambda r: self._take_lease(r, holder, manual))
         if record is None:
             return False
         renewing = asyncio.create_task(self._renew(order_id, holder, record.fence))
@@ -93,7 +99,9 @@ class OrderSync:
             await self._release(order_id, holder, record.fence)
         return True
 
-    def _take_lease(self, current: OrderRecord | None, holder: str) -> OrderRecord | None:
+    def _take_lease(
+        self, current: OrderRecord | None, holder: str, manual: bool
+    ) -> OrderRecord | None:
         now = self._clock.now_ms()
         if current is None:
             return None
@@ -101,6 +109,7 @@ class OrderSync:
             return None  # the holder re-reads and sees what was stored meanwhile
         return current.replace(
             lease_owner=holder,
+            manual=current.manual or manual,
             lease_until_ms=now + self._policy.lease_ttl_ms,
             fence=current.fence + 1,
         )
