@@ -55,9 +55,38 @@ class Worker:
 
     consumer: OrderConsumer
     loop: SyncLoop
-    orders: OrderRepository
+    stores: Stores
     reconcile: ReconcilePass | None  # None until an organization is chosen
     reconciler: Reconciler | None
+
+    @property
+    def orders(self) -> OrderRepository:
+        """The orders (for callers that only need them)."""
+        return self.stores.orders
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The replica's MongoDB repositories, built once."""
+
+    orders: OrderRepository
+    audit: AuditTrail
+    reconciler: ReconcilerStore
+    leases: Leases
+    contact_links: ContactLinks
+
+    @classmethod
+    def on(cls, db: Database) -> Stores:
+        """Every repository on ``db``."""
+        return cls(
+            OrderRepository(db), AuditTrail(db), ReconcilerStore(db), Leases(db), ContactLinks(db)
+        )
+
+    async def ensure_indexes(self) -> None:
+        """The indexes the worker queries by."""
+        await self.orders.ensure_indexes()
+        await self.audit.ensure_indexes()
+        await self.reconciler.ensure_indexes()
 
 
 def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None) -> SyncPolicy:
@@ -90,7 +119,8 @@ def build_worker(
 ) -> Worker:
     """Every part of the replica, not yet started (``budget``: see ``build_zoho``)."""
     clock, policy = SystemClock(), sync_policy(settings, tax_map)
-    orders, audit = OrderRepository(db), AuditTrail(db)
+    stores = Stores.on(db)
+    orders, audit = stores.orders, stores.audit
     books = catalogs = contacts = None
     if settings.zoho_organization_id:
         zoho = build_zoho(
@@ -99,8 +129,8 @@ def build_worker(
         books, catalogs = zoho.books, CatalogCache(zoho.books, clock)
         contacts = ContactResolver(
             zoho.books,
-            ContactLinks(db),
-            Leases(db),
+            stores.contact_links,
+            stores.leases,
             clock,
             owner=owner,
             lease_ttl_ms=policy.lease_ttl_ms,
@@ -113,7 +143,7 @@ def build_worker(
     reconcile = reconciler = None
     if catalogs is not None and settings.zoho_organization_id:
         reconcile, reconciler = _reconciler(
-            settings, db, http, owner=owner, service=service, catalogs=catalogs
+            settings, stores, http, owner=owner, service=service, catalogs=catalogs
         )
 
     async def store(event: OrderEvent) -> bool:
@@ -123,12 +153,12 @@ def build_worker(
     consumer = OrderConsumer(
         str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
     )
-    return Worker(consumer, loop, orders, reconcile, reconciler)
+    return Worker(consumer, loop, stores, reconcile, reconciler)
 
 
 def _reconciler(
     settings: Settings,
-    db: Database,
+    stores: Stores,
     http: aiohttp.ClientSession,
     *,
     owner: str,
@@ -141,9 +171,9 @@ def _reconciler(
     if settings.order_feed_url is not None:
         feed = OrderFeed(http, str(settings.order_feed_url), settings.order_feed_token)
     reconcile = ReconcilePass(
-        OrderRepository(db),
-        AuditTrail(db),
-        ReconcilerStore(db),
+        stores.orders,
+        stores.audit,
+        stores.reconciler,
         service=service,
         catalogs=catalogs,
         feed=feed,
@@ -155,8 +185,8 @@ def _reconciler(
     )
     reconciler = Reconciler(
         reconcile,
-        Leases(db),
-        ReconcilerStore(db),
+        stores.leases,
+        stores.reconciler,
         SystemClock(),
         organization_id=org,
         owner=owner,
@@ -196,13 +226,11 @@ async def run_worker(settings: Settings) -> int:
 
 
 async def _prepare_database(settings: Settings, db: Database, worker: Worker) -> None:
-    await worker.orders.ensure_indexes()
-    await AuditTrail(db).ensure_indexes()
-    await ReconcilerStore(db).ensure_indexes()
+    await worker.stores.ensure_indexes()
     await connect_from_environment(settings, db, SystemClock())
     if settings.zoho_organization_id:
         await note_auto_sync(
-            ReconcilerStore(db),
+            worker.stores.reconciler,
             worker.orders,
             SystemClock(),
             organization_id=settings.zoho_organization_id,
