@@ -105,6 +105,7 @@ def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None
         list_lag_wait_ms=int(settings.list_lag_wait * 1000),
         lease_ttl_ms=int(settings.lease_ttl * 1000),
         mapping=mapping,
+        timezone_configured=settings.timezone is not None,
     )
 
 

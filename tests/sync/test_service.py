@@ -197,3 +197,13 @@ async def test_concurrent_orders_of_one_new_customer_in_one_process_create_one_c
     creates = await harness.calls("contacts.create")
     assert [c["status"] for c in creates] == [201]
     assert len((await harness.books())["invoices"]) == 3
+
+
+async def test_the_invoice_date_is_the_organizations_local_date_by_default(
+    harness: Harness,
+) -> None:
+    """23:30 UTC on the 23rd is already the 24th in the organization's Europe/Rome."""
+    await harness.deliver(event("order.paid", order_data(placed_at="2026-11-23T23:30:00Z")))
+
+    [invoice] = (await harness.books())["invoices"]
+    assert invoice["date"] == "2026-11-24"

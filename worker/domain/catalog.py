@@ -52,6 +52,7 @@ class Catalog:
     taxes: tuple[TaxInfo, ...]
     currencies: tuple[CurrencyInfo, ...]
     base_currency: str
+    time_zone: str | None = None  # the organization's, as Zoho names it (IANA or an alias)
 
     def currency(self, code: str) -> CurrencyInfo | None:
         """The enabled currency with ISO code ``code``, if any."""

@@ -16,3 +16,4 @@ class SyncPolicy:
     lease_ttl_ms: int = 30_000
     max_backoff_ms: int = 60_000
     mapping: MappingSettings = field(default_factory=MappingSettings)
+    timezone_configured: bool = False  # False: invoice dates follow the organization's zone

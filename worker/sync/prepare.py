@@ -7,14 +7,17 @@ the newest snapshot; its fingerprint tells whether the invoice needs an update.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import Clock
 from ..domain.catalog import Catalog
 from ..domain.decisions import Facts
 from ..domain.invoice_mapping import (
     InvoiceDraft,
+    MappingSettings,
     map_invoice,
     payload_fingerprint,
     render_reference,
@@ -100,11 +103,20 @@ class Preparer:
         assert self._contacts is not None
         catalog = await self._catalogs.get(lane)
         customer_id = await self._contacts.resolve(order, catalog, lane)
+        mapping = self._mapping_for(catalog)
         received = datetime.fromtimestamp(record.received_at_ms / 1000, UTC)
-        fallback: date = received.astimezone(self._policy.mapping.timezone).date()
-        return map_invoice(
-            order, customer_id, catalog, self._policy.mapping, fallback_date=fallback
-        )
+        fallback: date = received.astimezone(mapping.timezone).date()
+        return map_invoice(order, customer_id, catalog, mapping, fallback_date=fallback)
+
+    def _mapping_for(self, catalog: Catalog) -> MappingSettings:
+        """TIMEZONE when set, else the organization's zone (when Python knows it), else UTC."""
+        mapping = self._policy.mapping
+        if self._policy.timezone_configured or not catalog.time_zone:
+            return mapping
+        try:
+            return replace(mapping, timezone=ZoneInfo(catalog.time_zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return mapping
 
     def _reference(self, record: OrderRecord, order: Order | None) -> str:
         template = self._policy.mapping.reference_template

@@ -64,6 +64,7 @@ def catalog_from(
         taxes=tuple(tax_info(t, _components(t, by_id, members)) for t in tax_rows),
         currencies=tuple(currency_info(c) for c in rows),
         base_currency=base,
+        time_zone=organization.time_zone,
     )
 
 
