@@ -129,12 +129,9 @@ class ReconcilePass:
         fingerprint = _catalog_fingerprint(catalog)
         if (await self._store.state(org)).get("catalog_fingerprint") == fingerprint:
             return []
-        requeued = []
-        for order_id in await self._orders.ids_in_state("needs_attention"):
-            record = await self._orders.load(order_id)
-            if record is not None and record.reason_from_config:
-                await self._orders.make_due(order_id, self._clock.now_ms(), Lane.RECONCILER.name)
-                requeued.append(order_id)
+        requeued = await self._orders.ids_blocked_by_configuration()
+        for order_id in requeued:
+            await self._orders.make_due(order_id, self._clock.now_ms(), Lane.RECONCILER.name)
         summary.requeued = len(requeued)
         await self._store.set_state(org, catalog_fingerprint=fingerprint)
         return requeued

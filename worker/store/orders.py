@@ -168,6 +168,11 @@ class OrderRepository:
         cursor = self._orders.find(query, fields)
         return [str(doc["_id"]) async for doc in cursor if _needs_a_pass(doc, now_ms)]
 
+    async def ids_blocked_by_configuration(self) -> list[str]:
+        """Orders in ``needs_attention`` that a tax or currency change could unblock."""
+        query = {"state": "needs_attention", "reason_from_config": True}
+        return [str(doc["_id"]) async for doc in self._orders.find(query, {"_id": 1})]
+
     async def ids_in_state(self, state: str) -> list[str]:
         """Every order in ``state`` (served by the state index)."""
         cursor = self._orders.find({"state": state}, {"_id": 1})
