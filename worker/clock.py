@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -34,8 +33,3 @@ class SystemClock:
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of real time."""
         await asyncio.sleep(seconds)
-
-
-def to_datetime(epoch_ms: int) -> datetime:
-    """A timezone-aware UTC datetime for epoch milliseconds."""
-    return datetime.fromtimestamp(epoch_ms / 1000, UTC)

@@ -59,15 +59,6 @@ class OrderConsumer:
         self._declared: Declared | None = None
         self._tag: str | None = None
 
-    @property
-    def consuming(self) -> bool:
-        """Whether messages are being taken (for readiness)."""
-        return (
-            self._tag is not None
-            and self._connection is not None
-            and not self._connection.is_closed
-        )
-
     async def start(self) -> None:
         """Connect, declare the topology and start consuming."""
         self._connection = await aio_pika.connect_robust(self._url)

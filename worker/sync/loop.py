@@ -44,11 +44,6 @@ class SyncLoop:
         self._wake = asyncio.Event()
         self._stopping = False
 
-    @property
-    def busy(self) -> int:
-        """Orders being worked on in this process."""
-        return len(self._running)
-
     def kick(self, order_id: str, lane: Lane = Lane.LIVE) -> None:
         """Work on the order now (or right after the pass already running for it)."""
         if self._stopping:

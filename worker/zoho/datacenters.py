@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 BOOKS_PATH = "/books/v3"
+TOKEN_PATH = "/oauth/v2/token"  # noqa: S105 - a URL path, not a secret
+REVOKE_PATH = "/oauth/v2/token/revoke"
+AUTHORIZE_PATH = "/oauth/v2/auth"
 
 
 @dataclass(frozen=True)
@@ -69,17 +72,17 @@ class Endpoints:
     @property
     def token_url(self) -> str:
         """Mint and refresh tokens here."""
-        return self.accounts_origin + "/oauth/v2/token"
+        return self.accounts_origin + TOKEN_PATH
 
     @property
     def revoke_url(self) -> str:
         """Revoke tokens here."""
-        return self.accounts_origin + "/oauth/v2/token/revoke"
+        return self.accounts_origin + REVOKE_PATH
 
     @property
     def authorize_url(self) -> str:
         """Send the admin's browser here to consent."""
-        return self.accounts_origin + "/oauth/v2/auth"
+        return self.accounts_origin + AUTHORIZE_PATH
 
 
 def resolve_endpoints(

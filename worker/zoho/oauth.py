@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 
+from .datacenters import REVOKE_PATH, TOKEN_PATH
 from .errors import ConnectionBroken, MintingDenied, ZohoUnavailable, ZohoValidationError
 
 DEAD_GRANT = frozenset({"invalid_code", "invalid_token", "invalid_grant"})
@@ -66,14 +67,14 @@ class TokenEndpoint:
 
     async def refresh(self, refresh_token: str) -> MintedToken:
         """A new access token for ``refresh_token``."""
-        body = await self._post("/oauth/v2/token", self._form("refresh_token", refresh_token))
+        body = await self._post(TOKEN_PATH, self._form("refresh_token", refresh_token))
         return _minted(body)
 
     async def exchange_code(self, code: str, redirect_uri: str) -> MintedToken:
         """Tokens (including the refresh token) for a grant code from the consent redirect."""
         form = self._form("authorization_code", None)
         form |= {"code": code, "redirect_uri": redirect_uri}
-        minted = _minted(await self._post("/oauth/v2/token", form))
+        minted = _minted(await self._post(TOKEN_PATH, form))
         if minted.refresh_token is None:
             raise ConnectionBroken(
                 "Zoho returned no refresh token: consent again with offline access"
@@ -82,7 +83,7 @@ class TokenEndpoint:
 
     async def revoke(self, token: str) -> None:
         """Revoke a refresh token (and every access token minted from it)."""
-        await self._post("/oauth/v2/token/revoke", {"token": token}, expect_tokens=False)
+        await self._post(REVOKE_PATH, {"token": token}, expect_tokens=False)
 
     def _form(self, grant_type: str, refresh_token: str | None) -> dict[str, str]:
         form = {
