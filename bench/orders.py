@@ -24,12 +24,10 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -37,7 +35,7 @@ import aiohttp
 from cryptography.fernet import Fernet
 from pydantic import HttpUrl, MongoDsn, SecretStr
 
-from tests.support.nx_server import running_nx
+from bench.mongo import mongodb_uri
 from worker.app import build_worker
 from worker.bootstrap import replica_name
 from worker.clock import SystemClock
@@ -234,12 +232,8 @@ def main() -> None:
     """Entry point: ``python -m bench.orders [ORDERS]``."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     configure_logging("console", level=logging.WARNING)
-    uri = os.environ.get("ZBSYNC_TEST_MONGODB_URI")
-    if uri:
+    with mongodb_uri() as uri:
         asyncio.run(run(uri, count))
-        return
-    with tempfile.TemporaryDirectory() as tmp, running_nx(Path(tmp)) as server:
-        asyncio.run(run(server.uri, count))
 
 
 if __name__ == "__main__":

@@ -18,15 +18,13 @@ import logging
 import os
 import random
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from bench.mongo import mongodb_uri
 from bench.orders import BUDGET, SANDBOX, _order, _settings
-from tests.support.nx_server import running_nx
 from worker.app import build_worker
 from worker.bootstrap import replica_name
 from worker.logs import configure_logging
@@ -115,11 +113,8 @@ def main() -> None:
         "scaled 60x (a Zoho minute = 1 s)"
     )
     for size in sizes:
-        if uri:
-            asyncio.run(run_size(uri, size))
-            continue
-        with tempfile.TemporaryDirectory() as tmp, running_nx(Path(tmp)) as server:
-            asyncio.run(run_size(server.uri, size))
+        with mongodb_uri() as mongodb:  # a fresh server for each size
+            asyncio.run(run_size(mongodb, size))
 
 
 if __name__ == "__main__":

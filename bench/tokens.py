@@ -17,17 +17,14 @@ at Zoho's real one-hour token life. "Access Denied" answers are counted too.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import tempfile
 import uuid
-from pathlib import Path
 
 import aiohttp
 from cryptography.fernet import Fernet, MultiFernet
 from pymongo import AsyncMongoClient
 
-from tests.support.nx_server import running_nx
+from bench.mongo import mongodb_uri
 from worker.clock import SystemClock
 from worker.sandbox.config import OAuthClient, SandboxConfig
 from worker.sandbox.server import serving
@@ -105,12 +102,8 @@ async def run(uri: str) -> None:
 
 def main() -> None:
     """Entry point."""
-    uri = os.environ.get("ZBSYNC_TEST_MONGODB_URI")
-    if uri:
+    with mongodb_uri() as uri:
         asyncio.run(run(uri))
-        return
-    with tempfile.TemporaryDirectory() as tmp, running_nx(Path(tmp)) as server:
-        asyncio.run(run(server.uri))
 
 
 if __name__ == "__main__":

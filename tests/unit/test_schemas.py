@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from worker.contract import render, stale_files, write_schemas
+from worker.contract.json_schemas import refs
 from worker.events import EVENT_TYPES, parse_event
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
@@ -107,15 +108,6 @@ def test_money_is_described_as_string_or_number_parsed_as_decimal() -> None:
     assert "parsed as decimal" in total["description"]
 
 
-def _refs(node: object) -> list[str]:
-    if isinstance(node, dict):
-        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
-        return own + [ref for value in node.values() for ref in _refs(value)]
-    if isinstance(node, list):
-        return [ref for value in node for ref in _refs(value)]
-    return []
-
-
 def _resolve(document: Any, ref: str) -> Any:
     assert ref.startswith("#/"), ref
     node = document
@@ -140,7 +132,7 @@ def test_asyncapi_document_has_the_3_0_shape(asyncapi: Any) -> None:
 
 
 def test_asyncapi_references_all_resolve_and_operations_use_their_channel(asyncapi: Any) -> None:
-    for ref in _refs(asyncapi):
+    for ref in refs(asyncapi):
         _resolve(asyncapi, ref)
     for name, operation in asyncapi["operations"].items():
         channel = operation["channel"]["$ref"]

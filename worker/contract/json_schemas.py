@@ -128,14 +128,15 @@ def _reachable(defs: dict[str, JsonObject], root: str) -> dict[str, JsonObject]:
         name = pending.pop()
         if name not in found:
             found[name] = defs[name]
-            pending.extend(ref.rsplit("/", 1)[-1] for ref in _refs(defs[name]))
+            pending.extend(ref.rsplit("/", 1)[-1] for ref in refs(defs[name]))
     return found
 
 
-def _refs(node: object) -> list[str]:
+def refs(node: object) -> list[str]:
+    """Every ``$ref`` string anywhere in a JSON document."""
     if isinstance(node, dict):
         own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
-        return own + [ref for value in node.values() for ref in _refs(value)]
+        return own + [ref for value in node.values() for ref in refs(value)]
     if isinstance(node, list):
-        return [ref for value in node for ref in _refs(value)]
+        return [ref for value in node for ref in refs(value)]
     return []
