@@ -15,6 +15,7 @@ import aiohttp
 
 from .clock import Clock, SystemClock
 from .config import ConfigError, Settings
+from .domain.create_timing import request_timeout_ms
 from .store.budget import BudgetRepository
 from .store.connection import ConnectionRepository, StoredConnection
 from .store.mongo import Database
@@ -101,7 +102,11 @@ def build_zoho(
         override = _override(settings.zoho_api_url)
         return resolve_endpoints(dc, api_domain=tokens.api_domain, api_override=override).api_base
 
-    books = ZohoBooks(ZohoHttp(session, api_base, organization_id, tokens, budget))
+    # A create must end before the order lease it was sent under can expire (create_timing).
+    timeout_s = request_timeout_ms(int(settings.lease_ttl * 1000)) / 1000
+    timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(10.0, timeout_s))
+    http = ZohoHttp(session, api_base, organization_id, tokens, budget, timeout=timeout)
+    books = ZohoBooks(http)
     return ZohoParts(books, tokens, budget)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.shifted_clock import ShiftedClock
 from tests.support.zoho_fixtures import sandbox_state
 from worker.clock import SystemClock
 from worker.domain.invoice_mapping import MappingSettings
@@ -41,6 +42,7 @@ class Harness:
     sandbox: RunningSandbox
     db: Database
     catalogs: CatalogCache
+    clock: ShiftedClock  # the sync service's time; advance it to step over a wait
 
     def reconcile_pass(
         self, *, feed_url: str | None = None, auto_sync: bool = True, owner: str = "a"
@@ -104,7 +106,7 @@ async def harness(
     sync_policy: SyncPolicy,
 ) -> Harness:
     """The per-order path as ``zbsync run`` builds it."""
-    clock = SystemClock()
+    clock = ShiftedClock()
     orders, audit = OrderRepository(mongo_db), AuditTrail(mongo_db)
     await orders.ensure_indexes()
     contacts = ContactResolver(books, ContactLinks(mongo_db), Leases(mongo_db), clock, owner="a")
@@ -118,4 +120,4 @@ async def harness(
         policy=sync_policy,
     )
     service = OrderSync(orders, audit, preparer, clock=clock, owner="a", policy=sync_policy)
-    return Harness(orders, audit, service, http, sandbox, mongo_db, catalogs)
+    return Harness(orders, audit, service, http, sandbox, mongo_db, catalogs, clock)

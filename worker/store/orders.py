@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
@@ -51,9 +51,23 @@ class Intent(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     organization_id: str
-    reference: str
-    started_ms: int
-    unknown: bool = False  # the request went out and no answer came
+    reference: str  # as rendered for this create: the lookup uses it, not a newer rendering
+    started_ms: int  # stored, before the token and budget waits
+    sent_ms: int | None = None  # when the request last left (inside the budget slot)
+    unknown_at_ms: int | None = None  # when its outcome became unknown
+
+    @property
+    def sent(self) -> bool:
+        """The request may have reached Zoho: only a lookup can tell what it did."""
+        return self.sent_ms is not None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_form(cls, data: Any) -> Any:
+        # Intents stored before sent_ms existed said only ``unknown``: assume the request left.
+        if isinstance(data, dict) and data.get("unknown") and "sent_ms" not in data:
+            return {**data, "sent_ms": data["started_ms"], "unknown_at_ms": data["started_ms"]}
+        return data
 
 
 class OrderRecord(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain.create_timing import request_timeout_ms
 from ..domain.invoice_mapping import MappingSettings
 
 
@@ -17,3 +18,8 @@ class SyncPolicy:
     max_backoff_ms: int = 60_000
     mapping: MappingSettings = field(default_factory=MappingSettings)
     timezone_configured: bool = False  # False: invoice dates follow the organization's zone
+
+    @property
+    def request_timeout_ms(self) -> int:
+        """How long a Zoho request may take: within half the lease (see ``create_timing``)."""
+        return request_timeout_ms(self.lease_ttl_ms)

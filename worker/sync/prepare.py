@@ -26,6 +26,7 @@ from ..events import Order
 from ..store.orders import OrderRecord, OrderRepository
 from ..zoho.books import ZohoBooks
 from ..zoho.budget import Lane
+from .order_lease import OrderLease
 from .policy import SyncPolicy
 from .steps import Work
 
@@ -70,7 +71,9 @@ class Preparer:
         self._clock = clock
         self._policy = policy
 
-    async def prepare(self, record: OrderRecord, owner: str, lane: Lane) -> tuple[Work, Facts]:
+    async def prepare(
+        self, record: OrderRecord, lease: OrderLease, lane: Lane
+    ) -> tuple[Work, Facts]:
         """The pass's tools and what it knows before its first step."""
         books = self._connected()
         order = Order.model_validate(record.snapshot) if record.snapshot else None
@@ -80,13 +83,12 @@ class Preparer:
         if order is not None and record.paid and not record.deleted and writes_allowed:
             draft = await self._draft(order, record, lane)
         work = Work(
-            orders=self._orders,
+            lease=lease,
             books=books,
             clock=self._clock,
-            owner=owner,
-            fence=record.fence,
             lane=lane,
             list_lag_wait_ms=self._policy.list_lag_wait_ms,
+            request_timeout_ms=self._policy.request_timeout_ms,
             draft=draft,
             reference=self._reference(record, order),
             order_total=order.total if order else None,

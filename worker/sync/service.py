@@ -11,23 +11,22 @@ after a backoff; a problem a person must solve leaves it ``needs_attention``.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import random
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
 
 from ..clock import Clock
+from ..domain.create_timing import unknown_since_takeover_ms
 from ..domain.decisions import Facts, State, Step, decide
 from ..domain.problems import MappingProblem
 from ..store.audit import AuditTrail
-from ..store.orders import LeaseLost, OrderRecord, OrderRepository
+from ..store.orders import Intent, LeaseLost, OrderRecord, OrderRepository
 from ..zoho.budget import Lane
 from ..zoho.errors import ConnectionBroken, PermanentZohoError, TransientZohoError
 from . import steps
+from .order_lease import OrderLease
 from .policy import SyncPolicy
 from .prepare import NotConnected, Preparer
 from .steps import Settled, Work
@@ -86,17 +85,21 @@ class OrderSync:
         record = await self._orders.change(order_id, lambda r: self._take_lease(r, holder, manual))
         if record is None:
             return False
-        renewing = asyncio.create_task(self._renew(order_id, holder, record.fence))
-        try:
-            while self._has_work(record):
-                record, retry_later = await self._pass(record, lane, actor)
-                if retry_later:
-                    break
-        except LeaseLost:
-            log.warning("lease lost while working", order_id=order_id)
-        finally:
-            renewing.cancel()
-            await self._release(order_id, holder, record.fence)
+        lease = OrderLease(
+            self._orders,
+            self._clock,
+            record,
+            ttl_ms=self._policy.lease_ttl_ms,
+            request_timeout_ms=self._policy.request_timeout_ms,
+        )
+        async with lease.renewed():
+            try:
+                while self._has_work(record):
+                    record, retry_later = await self._pass(record, lease, lane, actor)
+                    if retry_later:
+                        break
+            except LeaseLost as lost:
+                log.warning("lease lost while working", order_id=order_id, why=str(lost))
         return True
 
     def _take_lease(
@@ -112,17 +115,33 @@ class OrderSync:
             manual=current.manual or manual,
             lease_until_ms=now + self._policy.lease_ttl_ms,
             fence=current.fence + 1,
+            intent=self._inherited_intent(current),
         )
+
+    def _inherited_intent(self, current: OrderRecord) -> Intent | None:
+        """A create the previous holder sent without learning its outcome: unknown from when
+        that holder's lease ran out."""
+        intent = current.intent
+        if intent is None or intent.sent_ms is None or intent.unknown_at_ms is not None:
+            return intent
+        since = unknown_since_takeover_ms(
+            sent_ms=intent.sent_ms,
+            previous_lease_until_ms=current.lease_until_ms,
+            request_timeout_ms=self._policy.request_timeout_ms,
+        )
+        return intent.model_copy(update={"unknown_at_ms": since})
 
     def _has_work(self, record: OrderRecord) -> bool:
         due = record.due_at_ms is not None and record.due_at_ms <= self._clock.now_ms()
         return record.applied_seq < record.work_seq or due or record.manual
 
-    async def _pass(self, record: OrderRecord, lane: Lane, actor: str) -> tuple[OrderRecord, bool]:
-        seq, fence = record.work_seq, record.fence
-        record = await self._write(record, state=State.SYNCING.value)
-        outcome = await self._outcome(record, lane, actor)
-        record = await self._finish(record, seq, outcome)
+    async def _pass(
+        self, record: OrderRecord, lease: OrderLease, lane: Lane, actor: str
+    ) -> tuple[OrderRecord, bool]:
+        seq = record.work_seq
+        record = await lease.write(state=State.SYNCING.value)
+        outcome = await self._outcome(record, lease, lane, actor)
+        record = await lease.change(lambda current: _finished(current, seq, outcome))
         await self._audit.record(
             record.order_id,
             self._clock.now_ms(),
@@ -131,28 +150,41 @@ class OrderSync:
             state=outcome.state.value,
             reason=outcome.reason,
             error=outcome.error,
-            fence=fence,
+            fence=lease.fence,
         )
         return record, outcome.retry_at_ms is not None
 
-    async def _outcome(self, record: OrderRecord, lane: Lane, actor: str) -> Outcome:
+    async def _outcome(
+        self, record: OrderRecord, lease: OrderLease, lane: Lane, actor: str
+    ) -> Outcome:
         try:
-            return await self._drive(record, lane, actor)
+            return await self._drive(record, lease, lane, actor)
         except LeaseLost:
             raise
-        except NotConnected as exc:
-            return self._retry(record, State.PENDING, str(exc), None)
-        except ConnectionBroken as exc:
-            return self._retry(record, State.PENDING, f"Zoho connection broken: {exc}", None)
-        except TransientZohoError as exc:
-            return self._retry(record, State.FAILED, str(exc), exc.retry_at_ms)
-        except PermanentZohoError as exc:
-            return Outcome(State.NEEDS_ATTENTION, str(exc))
-        except MappingProblem as exc:
-            return Outcome(State.NEEDS_ATTENTION, exc.reason, exc.from_configuration)
+        except Exception as exc:  # every failure becomes an outcome; see _failure
+            return self._failure(record, exc)
 
-    async def _drive(self, record: OrderRecord, lane: Lane, actor: str) -> Outcome:
-        work, facts = await self._preparer.prepare(record, _holder(record), lane)
+    def _failure(self, record: OrderRecord, exc: Exception) -> Outcome:
+        """The one place a failed pass's error becomes the order's state."""
+        if isinstance(exc, NotConnected):
+            return self._retry(record, State.PENDING, str(exc), None)
+        if isinstance(exc, ConnectionBroken):
+            return self._retry(record, State.PENDING, f"Zoho connection broken: {exc}", None)
+        if isinstance(exc, TransientZohoError):
+            return self._retry(record, State.FAILED, str(exc), exc.retry_at_ms)
+        if isinstance(exc, PermanentZohoError):
+            return Outcome(State.NEEDS_ATTENTION, str(exc))
+        if isinstance(exc, MappingProblem):
+            return Outcome(State.NEEDS_ATTENTION, exc.reason, exc.from_configuration)
+        # A bug or an unforeseen answer: back off like a transient failure, so one bad order
+        # is retried ever more slowly instead of on every poll.
+        log.error("unexpected error in a pass", order_id=record.order_id, exc_info=exc)
+        return self._retry(record, State.FAILED, f"unexpected error: {exc!r}"[:500], None)
+
+    async def _drive(
+        self, record: OrderRecord, lease: OrderLease, lane: Lane, actor: str
+    ) -> Outcome:
+        work, facts = await self._preparer.prepare(record, lease, lane)
         while True:
             decision = decide(facts)
             log.debug("decided", order_id=record.order_id, step=decision.step.value)
@@ -196,51 +228,25 @@ class OrderSync:
         when = at_ms if at_ms is not None else self._clock.now_ms() + jittered
         return Outcome(state, reason, retry_at_ms=when, error=reason)
 
-    async def _finish(self, record: OrderRecord, seq: int, outcome: Outcome) -> OrderRecord:
-        failed = outcome.retry_at_ms is not None
-        return await self._write(
-            record,
-            state=outcome.state.value,
-            reason=outcome.reason,
-            reason_from_config=outcome.from_configuration,
-            applied_seq=seq,
-            due_at_ms=outcome.retry_at_ms,
-            attempts=record.attempts + 1 if failed else 0,
-            last_error=outcome.error,
-            manual=record.manual and failed,
-        )
 
-    async def _write(self, record: OrderRecord, **changes: object) -> OrderRecord:
-        changes["updated_at_ms"] = self._clock.now_ms()
-        return await self._orders.change_fenced(
-            record.order_id, _holder(record), record.fence, lambda r: r.replace(**changes)
-        )
+def _finished(current: OrderRecord, seq: int, outcome: Outcome) -> OrderRecord:
+    """The order after a pass that covered ``work_seq == seq``.
 
-    async def _renew(self, order_id: str, holder: str, fence: int) -> None:
-        ttl = self._policy.lease_ttl_ms
-        while True:
-            await self._clock.sleep(ttl / 3000)
-            try:
-                await self._orders.change_fenced(
-                    order_id, holder, fence, _lease_until(self._clock.now_ms() + ttl)
-                )
-            except LeaseLost:
-                return
-
-    async def _release(self, order_id: str, holder: str, fence: int) -> None:
-        with contextlib.suppress(LeaseLost):
-            await self._orders.change_fenced(
-                order_id,
-                holder,
-                fence,
-                lambda r: r.replace(lease_owner=None, lease_until_ms=0),
-            )
-
-
-def _holder(record: OrderRecord) -> str:
-    assert record.lease_owner is not None  # only called while holding the lease
-    return record.lease_owner
-
-
-def _lease_until(until_ms: int) -> Callable[[OrderRecord], OrderRecord]:
-    return lambda record: record.replace(lease_until_ms=until_ms)
+    Work stored meanwhile (an event taken in during the pass) keeps the order due: a
+    crash before the next pass must not leave it where neither loop nor reconciler looks.
+    """
+    failed = outcome.retry_at_ms is not None
+    due_at_ms = outcome.retry_at_ms
+    if current.work_seq > seq:
+        newer = current.due_at_ms if current.due_at_ms is not None else current.updated_at_ms
+        due_at_ms = newer if due_at_ms is None else min(newer, due_at_ms)
+    return current.replace(
+        state=outcome.state.value,
+        reason=outcome.reason,
+        reason_from_config=outcome.from_configuration,
+        applied_seq=seq,
+        due_at_ms=due_at_ms,
+        attempts=current.attempts + 1 if failed else 0,
+        last_error=outcome.error,
+        manual=current.manual and failed,
+    )

@@ -1,11 +1,14 @@
 """The Zoho side of each step ``decide`` can name, with what each step stores.
 
 The create path is where exactly-once is won or lost: the reference is stored
-as an *intent* before the request leaves; a create whose answer never came
-leaves the intent marked unknown, and the next attempt waits ``list_lag_wait``
-and looks the invoice up by that reference (exact match, all pages, all
-statuses) before it may create again. Every write here is fenced: a replica
-that lost its lease cannot record anything.
+as an *intent* before the create; the moment the request actually leaves (after
+the token and budget waits) is stamped on it inside the budget slot, with a
+fenced write that also extends the order's lease. A definite refusal clears the
+intent; a create whose answer never came marks it unknown, and the next
+attempt waits ``list_lag_wait`` from then and looks the invoice up by the
+intent's reference (exact match, all pages, all statuses) before it may create
+again. An intent that never left needs no wait. Every write here is fenced: a
+replica that lost its lease can neither record anything nor send a Zoho write.
 """
 
 from __future__ import annotations
@@ -15,15 +18,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..clock import Clock
+from ..domain.create_timing import lookup_ready_at_ms
 from ..domain.decisions import Facts, State
 from ..domain.invoice_mapping import InvoiceDraft, payload_fingerprint
 from ..domain.invoice_totals import totals_match
-from ..store.orders import Intent, InvoiceRef, OrderRecord, OrderRepository
+from ..store.orders import Intent, InvoiceRef, OrderRecord
 from ..zoho.books import ZohoBooks
 from ..zoho.budget import Lane
-from ..zoho.errors import OutcomeUnknown, TransientZohoError, ZohoNotFound
+from ..zoho.errors import OutcomeUnknown, TransientZohoError, ZohoError, ZohoNotFound
 from ..zoho.models import Invoice
 from .crash import crash_point
+from .order_lease import OrderLease
 
 
 class NotYet(TransientZohoError):
@@ -41,35 +46,34 @@ class Settled(Exception):
 
 @dataclass(frozen=True)
 class Work:
-    """One order's pass: who works, under which fence, with what."""
+    """One order's pass: under which lease, with what."""
 
-    orders: OrderRepository
+    lease: OrderLease
     books: ZohoBooks
     clock: Clock
-    owner: str
-    fence: int
     lane: Lane
     list_lag_wait_ms: int
+    request_timeout_ms: int
     draft: InvoiceDraft | None  # None for a deleted order
     reference: str | None
     order_total: Decimal | None
 
     async def write(self, record: OrderRecord, **changes: object) -> OrderRecord:
         """Store ``changes`` on the freshest copy, if our lease still holds."""
-        changes["updated_at_ms"] = self.clock.now_ms()
-        return await self.orders.change_fenced(
-            record.order_id, self.owner, self.fence, lambda current: current.replace(**changes)
-        )
+        return await self.lease.write(**changes)
+
+    async def before_write(self) -> None:
+        """Right before a Zoho update or delete leaves: the lease must outlast it."""
+        await self.lease.before_send()
 
 
 async def lookup(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
     """Find the invoice by reference before any create; adopt it when it is there."""
-    if record.intent is not None:  # marked unknown, or left by a replica that died mid-create
-        ready_at = record.intent.started_ms + work.list_lag_wait_ms
-        if work.clock.now_ms() < ready_at:
-            raise NotYet("waiting for Zoho's list to show a create that had no answer",
-                         retry_at_ms=ready_at)  # fmt: skip
-    reference = work.reference or (record.intent.reference if record.intent else None)
+    intent = record.intent
+    if intent is not None and intent.sent_ms is not None:
+        _wait_for_the_list(work, intent, intent.sent_ms)
+    # The reference a lost create carried, not one rendered now from a newer template.
+    reference = intent.reference if intent is not None and intent.sent else work.reference
     found = await work.books.invoices_by_reference(reference, work.lane) if reference else []
     if len(found) > 1:
         numbers = ", ".join(sorted(invoice.invoice_number for invoice in found))
@@ -83,8 +87,21 @@ async def lookup(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRe
     return record, _known(facts, found[0], payload_changed=work.draft is not None)
 
 
+def _wait_for_the_list(work: Work, intent: Intent, sent_ms: int) -> None:
+    ready_at = lookup_ready_at_ms(
+        sent_ms=sent_ms,
+        unknown_at_ms=intent.unknown_at_ms if intent.unknown_at_ms is not None else sent_ms,
+        list_lag_wait_ms=work.list_lag_wait_ms,
+        request_timeout_ms=work.request_timeout_ms,
+    )
+    if work.clock.now_ms() < ready_at:
+        raise NotYet(
+            "waiting for Zoho's list to show a create that had no answer", retry_at_ms=ready_at
+        )
+
+
 async def create(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
-    """Create the draft invoice, with the intent stored first."""
+    """Create the draft invoice: intent stored first, its departure stamped as it leaves."""
     assert work.draft is not None
     assert work.reference is not None
     crash_point("before_intent")
@@ -92,16 +109,38 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRe
                     started_ms=work.clock.now_ms())  # fmt: skip
     record = await work.write(record, intent=intent)
     crash_point("after_intent")
+
+    async def leaving() -> None:
+        now = work.clock.now_ms()
+        await work.lease.before_send(lambda r: r.replace(intent=_stamped(r, intent, now)))
+
     try:
-        invoice = await work.books.create_invoice(work.draft.payload, work.lane)
+        invoice = await work.books.create_invoice(
+            work.draft.payload, work.lane, before_send=leaving
+        )
     except OutcomeUnknown:
-        await work.write(record, intent=intent.model_copy(update={"unknown": True}))
+        now = work.clock.now_ms()
+        await work.lease.change(lambda r: r.replace(intent=_unknown(r, now)))
+        raise
+    except ZohoError:
+        # Every attempt was refused or never left: nothing exists to look for.
+        await work.write(record, intent=None)
         raise
     crash_point("after_create_succeeded")
     fingerprint = payload_fingerprint(work.draft.payload)
     record = await work.write(record, intent=None, invoice=_ref(work, invoice, fingerprint))
     crash_point("after_state_written")
     raise _totals_outcome(work.order_total, invoice)
+
+
+def _stamped(current: OrderRecord, intent: Intent, now_ms: int) -> Intent:
+    return (current.intent or intent).model_copy(update={"sent_ms": now_ms})
+
+
+def _unknown(current: OrderRecord, now_ms: int) -> Intent | None:
+    if current.intent is None:
+        return None
+    return current.intent.model_copy(update={"unknown_at_ms": now_ms})
 
 
 async def refresh(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
@@ -123,7 +162,7 @@ async def update(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRe
     assert work.draft is not None
     assert record.invoice is not None
     invoice = await work.books.update_invoice(
-        record.invoice.invoice_id, work.draft.payload, work.lane
+        record.invoice.invoice_id, work.draft.payload, work.lane, before_send=work.before_write
     )
     fingerprint = payload_fingerprint(work.draft.payload)
     await work.write(record, invoice=_ref(work, invoice, fingerprint))
@@ -134,7 +173,9 @@ async def delete(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRe
     """Delete the draft; one that is already gone counts as deleted."""
     assert record.invoice is not None
     with contextlib.suppress(ZohoNotFound):
-        await work.books.delete_invoice(record.invoice.invoice_id, work.lane)
+        await work.books.delete_invoice(
+            record.invoice.invoice_id, work.lane, before_send=work.before_write
+        )
     await work.write(record, invoice=record.invoice.model_copy(update={"gone": True}))
     raise Settled(State.DELETED)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .budget import Lane
 from .errors import ZohoUnavailable
-from .http import JsonObject, ZohoHttp
+from .http import BeforeSend, JsonObject, ZohoHttp
 from .models import Contact, Currency, Invoice, Organization, Tax
 
 PER_PAGE = 200
@@ -88,10 +88,12 @@ class ZohoBooks:
         body = await self._http.request("contacts.update", "PUT", path, lane=lane, body=payload)
         return Contact.model_validate(body["contact"])
 
-    async def create_invoice(self, payload: JsonObject, lane: Lane) -> Invoice:
+    async def create_invoice(
+        self, payload: JsonObject, lane: Lane, *, before_send: BeforeSend | None = None
+    ) -> Invoice:
         """Create a draft invoice. ``OutcomeUnknown`` when no answer came: look it up first."""
         body = await self._http.request(
-            "invoices.create", "POST", "/invoices", lane=lane, body=payload
+            "invoices.create", "POST", "/invoices", lane=lane, body=payload, before_send=before_send
         )
         return Invoice.model_validate(body["invoice"])
 
@@ -102,7 +104,7 @@ class ZohoBooks:
 
     async def invoices_by_reference(self, reference: str, lane: Lane) -> list[Invoice]:
         """Every invoice whose reference is exactly ``reference``, any status, all pages."""
-        params = {"reference_number": reference}
+        params = {"reference_number": reference, "filter_by": "Status.All"}
         rows = self._pages("invoices.list", "/invoices", "invoices", lane, params)
         return [
             i
@@ -110,16 +112,29 @@ class ZohoBooks:
             if (i := Invoice.model_validate(row)).reference_number == reference
         ]
 
-    async def update_invoice(self, invoice_id: str, payload: JsonObject, lane: Lane) -> Invoice:
+    async def update_invoice(
+        self,
+        invoice_id: str,
+        payload: JsonObject,
+        lane: Lane,
+        *,
+        before_send: BeforeSend | None = None,
+    ) -> Invoice:
         """Replace an invoice's header and lines (lines left out are deleted by Zoho)."""
         path = f"/invoices/{invoice_id}"
-        body = await self._http.request("invoices.update", "PUT", path, lane=lane, body=payload)
+        body = await self._http.request(
+            "invoices.update", "PUT", path, lane=lane, body=payload, before_send=before_send
+        )
         return Invoice.model_validate(body["invoice"])
 
-    async def delete_invoice(self, invoice_id: str, lane: Lane) -> None:
+    async def delete_invoice(
+        self, invoice_id: str, lane: Lane, *, before_send: BeforeSend | None = None
+    ) -> None:
         """Delete an invoice; ``ZohoNotFound`` when it is already gone."""
         path = f"/invoices/{invoice_id}"
-        await self._http.request("invoices.delete", "DELETE", path, lane=lane)
+        await self._http.request(
+            "invoices.delete", "DELETE", path, lane=lane, before_send=before_send
+        )
 
     async def set_invoice_status(self, invoice_id: str, status: str, lane: Lane) -> None:
         """Move an invoice to ``sent``, ``void`` or ``draft``."""

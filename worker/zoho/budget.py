@@ -36,6 +36,8 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import structlog
+
 from ..clock import Clock
 from ..store.budget import BudgetRepository
 from .budget_ledger import Ask, BudgetLimits, BudgetUsage, Granted, Lane, Refused
@@ -45,6 +47,7 @@ from .errors import DailyLimitReached
 
 __all__ = ["BudgetLimits", "BudgetUsage", "Lane", "RequestBudget"]
 
+log = structlog.get_logger(__name__)
 MIN_POLL_MS = 10
 MAX_POLL_MS = 100
 
@@ -113,11 +116,19 @@ class RequestBudget:
             await asyncio.shield(self._release(held.holder_id, probe_succeeded=succeeded))
 
     async def _release(self, holder_id: str, *, probe_succeeded: bool) -> None:
-        if probe_succeeded:
-            await self._repository.release(self._organization_id, {holder_id}, probe_succeeded=True)
-        else:
-            await self._releases.release(holder_id)
-        self._queue.nudge()
+        # Never raises: a failed release must not replace the call's own result or error.
+        # The ledger forgets a holder that was never released once its slot expires.
+        try:
+            if probe_succeeded:
+                await self._repository.release(
+                    self._organization_id, {holder_id}, probe_succeeded=True
+                )
+            else:
+                await self._releases.release(holder_id)
+        except Exception as exc:
+            log.warning("budget slot not released", holder=holder_id, error=repr(exc))
+        finally:
+            self._queue.nudge()
 
     async def _acquire(self, lane: Lane) -> _Held:
         ticket = self._queue.join(lane)

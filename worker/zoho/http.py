@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -38,6 +38,7 @@ from .jsonio import dumps, loads_object
 
 log = structlog.get_logger(__name__)
 JsonObject = dict[str, Any]
+BeforeSend = Callable[[], Awaitable[None]]
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
 
 
@@ -87,6 +88,7 @@ class Call:
     params: dict[str, str]
     body: JsonObject | None
     idempotent: bool
+    before_send: BeforeSend | None = None  # runs in the budget slot, just before each send
 
 
 class ZohoHttp:
@@ -108,7 +110,7 @@ class ZohoHttp:
         self.organization_id = organization_id
         self._tokens = tokens
         self._budget = budget
-        self._timeout = timeout or aiohttp.ClientTimeout(total=30, connect=10)
+        self._timeout = timeout or aiohttp.ClientTimeout(total=20, connect=10)
         self._retry = retry or RetryPolicy()
 
     async def request(
@@ -122,15 +124,20 @@ class ZohoHttp:
         body: JsonObject | None = None,
         idempotent: bool | None = None,
         with_organization: bool = True,
+        before_send: BeforeSend | None = None,
     ) -> JsonObject:
-        """The response body of a successful call; a ``ZohoError`` otherwise."""
+        """The response body of a successful call; a ``ZohoError`` otherwise.
+
+        ``before_send`` runs once per attempt, after the token and budget waits, right
+        before the request leaves; whatever it raises stops the attempt unsent.
+        """
         query = dict(params or {})
         if with_organization:
             query["organization_id"] = self.organization_id
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
-        call = Call(name, method, path, lane, query, body, idempotent)
+        call = Call(name, method, path, lane, query, body, idempotent, before_send)
         policy = self._retry
         async for attempt in stamina.retry_context(
             on=_backoff_hook,
@@ -154,6 +161,8 @@ class ZohoHttp:
 
     async def _send(self, call: Call, token: str) -> tuple[int, JsonObject | None]:
         async with self._budget.slot(call.lane):
+            if call.before_send is not None:
+                await call.before_send()
             started = time.perf_counter()
             status, body = await self._exchange(call, token)
             ZOHO_CALL_SECONDS.labels(call.name).observe(time.perf_counter() - started)
