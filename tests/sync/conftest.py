@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.shifted_clock import ShiftedClock
 from tests.support.zoho_fixtures import sandbox_state
-from worker.clock import SystemClock
+from worker.clock import Clock, SystemClock
 from worker.domain.invoice_mapping import MappingSettings
 from worker.events import OrderEvent
 from worker.reconcile.feed import OrderFeed
@@ -26,7 +26,7 @@ from worker.sync.catalog_cache import CatalogCache
 from worker.sync.contacts import ContactResolver
 from worker.sync.intake import Intake, take_in
 from worker.sync.policy import SyncPolicy
-from worker.sync.prepare import Preparer
+from worker.sync.prepare import Catalogs, Preparer
 from worker.sync.service import OrderSync
 from worker.zoho.books import ZohoBooks
 
@@ -42,7 +42,7 @@ class Harness:
     sandbox: RunningSandbox
     db: Database
     catalogs: CatalogCache
-    clock: ShiftedClock  # the sync service's time; advance it to step over a wait
+    clock: Clock  # the sync service's time (a ShiftedClock unless a test gives another)
 
     def reconcile_pass(
         self, *, feed_url: str | None = None, auto_sync: bool = True, owner: str = "a"
@@ -106,18 +106,35 @@ async def harness(
     sync_policy: SyncPolicy,
 ) -> Harness:
     """The per-order path as ``zbsync run`` builds it."""
-    clock = ShiftedClock()
-    orders, audit = OrderRepository(mongo_db), AuditTrail(mongo_db)
+    return await build_harness(mongo_db, books, http, sandbox, sync_policy)
+
+
+async def build_harness(
+    mongo_db: Database,
+    books: ZohoBooks,
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    policy: SyncPolicy,
+    *,
+    clock: Clock | None = None,
+    orders: OrderRepository | None = None,
+    catalogs: Catalogs | None = None,
+    owner: str = "a",
+) -> Harness:
+    """A harness with some parts replaced (a slower budget, a hooked store, a fake catalog)."""
+    clock = clock or ShiftedClock()
+    orders = orders or OrderRepository(mongo_db)
+    audit = AuditTrail(mongo_db)
     await orders.ensure_indexes()
-    contacts = ContactResolver(books, ContactLinks(mongo_db), Leases(mongo_db), clock, owner="a")
-    catalogs = CatalogCache(books, clock)
+    contacts = ContactResolver(books, ContactLinks(mongo_db), Leases(mongo_db), clock, owner=owner)
+    cache = CatalogCache(books, clock)
     preparer = Preparer(
         orders,
         books,
-        catalogs=catalogs,
+        catalogs=catalogs or cache,
         contacts=contacts,
         clock=clock,
-        policy=sync_policy,
+        policy=policy,
     )
-    service = OrderSync(orders, audit, preparer, clock=clock, owner="a", policy=sync_policy)
-    return Harness(orders, audit, service, http, sandbox, mongo_db, catalogs, clock)
+    service = OrderSync(orders, audit, preparer, clock=clock, owner=owner, policy=policy)
+    return Harness(orders, audit, service, http, sandbox, mongo_db, cache, clock)

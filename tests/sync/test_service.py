@@ -6,6 +6,7 @@ import asyncio
 from decimal import Decimal
 
 from tests.support.orders import event, order_data
+from tests.support.shifted_clock import ShiftedClock
 from tests.support.zoho_fixtures import add_fault
 from tests.sync.conftest import Harness
 from worker.sync.policy import SyncPolicy
@@ -176,6 +177,7 @@ async def test_a_create_whose_answer_was_lost_is_found_not_repeated(harness: Har
     assert failed.state == "failed"
     assert failed.intent is not None
     assert failed.intent.unknown_at_ms is not None
+    assert isinstance(harness.clock, ShiftedClock)
     harness.clock.advance(SyncPolicy().request_timeout_ms)  # never sooner than the timeout
     await harness.orders.change("1001", lambda r: r and r.replace(due_at_ms=0))
     await harness.service.sync("1001")
