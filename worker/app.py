@@ -136,9 +136,7 @@ def build_worker(
             owner=owner,
             lease_ttl_ms=policy.lease_ttl_ms,
         )
-    preparer = Preparer(
-        orders, books, catalogs=catalogs, contacts=contacts, clock=clock, policy=policy
-    )
+    preparer = Preparer(books, catalogs=catalogs, contacts=contacts, clock=clock, policy=policy)
     service = OrderSync(orders, audit, preparer, clock=clock, owner=owner, policy=policy)
     loop = SyncLoop(service, orders, clock)
     reconcile = reconciler = None

@@ -129,7 +129,6 @@ async def build_harness(
     contacts = ContactResolver(books, ContactLinks(mongo_db), Leases(mongo_db), clock, owner=owner)
     cache = CatalogCache(books, clock)
     preparer = Preparer(
-        orders,
         books,
         catalogs=catalogs or cache,
         contacts=contacts,

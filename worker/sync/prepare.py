@@ -23,7 +23,7 @@ from ..domain.invoice_mapping import (
     render_reference,
 )
 from ..events import Order
-from ..store.orders import OrderRecord, OrderRepository
+from ..store.orders import OrderRecord
 from ..zoho.books import ZohoBooks
 from ..zoho.budget import Lane
 from .order_lease import OrderLease
@@ -56,7 +56,6 @@ class Preparer:
 
     def __init__(
         self,
-        orders: OrderRepository,
         books: ZohoBooks | None,
         *,
         catalogs: Catalogs | None,
@@ -64,7 +63,6 @@ class Preparer:
         clock: Clock,
         policy: SyncPolicy,
     ) -> None:
-        self._orders = orders
         self._books = books
         self._catalogs = catalogs
         self._contacts = contacts
