@@ -27,6 +27,16 @@ ANY_SCALAR: dict[str, Any] = {
     "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
 }
 NOT_REQUIRED = {"item_id"}
+# What ``relaxed`` changes, in one line each (recorded in the shipped request schemas).
+QUIRKS = (
+    "line_items[].item_id is not required",
+    "line_items[].line_item_id (a string) is allowed on invoice create and update",
+    "additionalProperties stays open",
+    "a number field whose example is a string, an id or discount also takes a string; "
+    "a string field with a numeric example that is not an id also takes a number; "
+    "custom field values take any scalar",
+    "contact_name is not required on a contact update",
+)
 LINE_SCHEMAS = ("create-an-invoice-request", "update-an-invoice-request")
 
 
