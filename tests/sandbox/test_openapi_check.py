@@ -95,12 +95,24 @@ async def test_the_quirks_are_relaxed(books: BooksClient, customer: str) -> None
     }
     resp = await books.call("PUT", f"/invoices/{inv['invoice_id']}", json=update)
     assert resp.status == 200, resp.body
-    unnamed = {"contact_persons": [{"contact_person_id": "1", "phone": "1"}]}
-    resp = await books.call("PUT", f"/contacts/{customer}", json=unnamed)
+    named = {"contact_name": "Ada Lovelace", "billing_address": {"zip": 20100}}
+    resp = await books.call("PUT", f"/contacts/{customer}", json=named)
     assert resp.status == 200, resp.body
     extra = {"contact_name": "Regional", "vat_reg_no": "IT123", "billing_address": {"zip": 20100}}
     assert (await books.call("POST", "/contacts", json=extra)).status == 201
     assert violations(books) == 0
+
+
+async def test_a_contact_update_without_its_name_is_refused(
+    books: BooksClient, customer: str
+) -> None:
+    unnamed = {"billing_address": {"city": "London"}}
+    resp = await books.call("PUT", f"/contacts/{customer}", json=unnamed)
+    assert (resp.status, resp.code) == (400, 4)
+    assert resp.body["message"] == "Invalid value passed for contact_name"
+    assert violations(books) == 1
+    fetched = await books.call("GET", f"/contacts/{customer}")
+    assert fetched.body["contact"]["billing_address"].get("city") != "London"
 
 
 async def test_the_control_api_shows_the_check(books: BooksClient) -> None:
