@@ -139,14 +139,13 @@ class ContactResolver:
         raise DuplicateName(f"no free display name for {name} ({email}) in Zoho")
 
     async def _write_back(self, link: ContactLink, order: Order, lane: Lane) -> ContactLink:
-        current = contact_snapshot(
-            await self._books.contact(link.contact_id, lane), self._tax_id_field
-        )
+        contact = await self._books.contact(link.contact_id, lane)
+        current = contact_snapshot(contact, self._tax_id_field)
         changes = contact_changes(
             order, current, adopted=link.adopted, tax_id_field=self._tax_id_field
         )
         if changes:
-            await self._books.update_contact(link.contact_id, changes, lane)
+            await self._books.update_contact(contact, changes, lane)
         updated = link.model_copy(update={"billing_fingerprint": billing_fingerprint(order)})
         await self._links.save(updated)
         return updated
