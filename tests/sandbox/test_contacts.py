@@ -94,6 +94,7 @@ async def test_update_replaces_given_fields_and_keeps_the_name(books: BooksClien
     created = await contact(books, "Ada Lovelace", "ada@example.com")
     person_id = created["contact_persons"][0]["contact_person_id"]
     body = {
+        "contact_name": "Ada Lovelace",
         "contact_persons": [{"contact_person_id": person_id, "phone": "+39 02 1234"}],
         "billing_address": {"address": "Via Roma 1", "city": "Milano"},
     }

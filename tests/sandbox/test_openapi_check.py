@@ -1,4 +1,4 @@
-"""The OpenAPI body check: violations refused and counted, quirks relaxed, missing files."""
+"""The OpenAPI body check: violations refused and counted, quirks relaxed, schema sources."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from tests.sandbox.conftest import BooksClient, Response
 from worker.sandbox.app import build_app
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.keys import COUNTERS
-from worker.sandbox.openapi_check import OPENAPI_ON, OpenApiMissingError
+from worker.sandbox.openapi_check import OPENAPI_ON, SOURCE, OpenApiMissingError, describe
+from worker.sandbox.request_schemas import SHIPPED
 
 ABSENT = Path("/nonexistent/zoho-books-openapi")
+NO_FILE = Path("/nonexistent/zoho_request_schemas.json")
 
 
 def violations(books: BooksClient) -> int:
@@ -93,33 +95,62 @@ async def test_the_quirks_are_relaxed(books: BooksClient, customer: str) -> None
     }
     resp = await books.call("PUT", f"/invoices/{inv['invoice_id']}", json=update)
     assert resp.status == 200, resp.body
-    unnamed = {"contact_persons": [{"contact_person_id": "1", "phone": "1"}]}
-    resp = await books.call("PUT", f"/contacts/{customer}", json=unnamed)
+    named = {"contact_name": "Ada Lovelace", "billing_address": {"zip": 20100}}
+    resp = await books.call("PUT", f"/contacts/{customer}", json=named)
     assert resp.status == 200, resp.body
     extra = {"contact_name": "Regional", "vat_reg_no": "IT123", "billing_address": {"zip": 20100}}
     assert (await books.call("POST", "/contacts", json=extra)).status == 201
     assert violations(books) == 0
 
 
+async def test_a_contact_update_without_its_name_is_refused(
+    books: BooksClient, customer: str
+) -> None:
+    unnamed = {"billing_address": {"city": "London"}}
+    resp = await books.call("PUT", f"/contacts/{customer}", json=unnamed)
+    assert (resp.status, resp.code) == (400, 4)
+    assert resp.body["message"] == "Invalid value passed for contact_name"
+    assert violations(books) == 1
+    fetched = await books.call("GET", f"/contacts/{customer}")
+    assert fetched.body["contact"]["billing_address"].get("city") != "London"
+
+
 async def test_the_control_api_shows_the_check(books: BooksClient) -> None:
     state = await books.raw.control("GET", "/state")
     shown = state.body["openapi_validation"]
     assert shown["enabled"] is True
+    assert shown["source"]
     assert "invoices.create" in shown["request_classes"]
 
 
-def test_without_the_folder_validation_is_off() -> None:
-    app = build_app(SandboxConfig(openapi_dir=ABSENT, require_openapi=False))
+def test_by_default_the_shipped_schemas_are_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ZBSYNC_ZOHO_OPENAPI_DIR", raising=False)
+    app = build_app(SandboxConfig(require_openapi=True))
+    assert (app[OPENAPI_ON], app[SOURCE]) == (True, str(SHIPPED))
+    assert str(SHIPPED) in describe(app)
+
+
+def test_a_missing_openapi_folder_falls_back_to_the_shipped_schemas() -> None:
+    app = build_app(SandboxConfig(openapi_dir=ABSENT, require_openapi=True))
+    assert (app[OPENAPI_ON], app[SOURCE]) == (True, str(SHIPPED))
+
+
+def test_without_any_schemas_validation_is_off() -> None:
+    config = SandboxConfig(openapi_dir=ABSENT, request_schemas_file=NO_FILE, require_openapi=False)
+    app = build_app(config)
     assert app[OPENAPI_ON] is False
+    assert "NOT validated" in describe(app)
 
 
-def test_without_the_folder_a_required_check_fails_start_up() -> None:
+def test_without_any_schemas_a_required_check_fails_start_up() -> None:
+    config = SandboxConfig(openapi_dir=ABSENT, request_schemas_file=NO_FILE, require_openapi=True)
     with pytest.raises(OpenApiMissingError, match="nonexistent"):
-        build_app(SandboxConfig(openapi_dir=ABSENT, require_openapi=True))
+        build_app(config)
 
 
 @pytest.mark.parametrize(
-    "sandbox_config", [SandboxConfig(openapi_dir=ABSENT, require_openapi=False)]
+    "sandbox_config",
+    [SandboxConfig(openapi_dir=ABSENT, request_schemas_file=NO_FILE, require_openapi=False)],
 )
 async def test_when_off_the_handler_still_judges_the_body(books: BooksClient) -> None:
     customer = (await contact(books, "Ada Lovelace"))["contact_id"]

@@ -52,17 +52,16 @@ async def test_contacts_are_created_found_by_email_and_name_and_updated(books: Z
 
     by_email = await books.contacts_by_email("ada@example.COM", LIVE)
     by_name = await books.contacts_by_name("Ada Lovelace", LIVE)
-    updated = await books.update_contact(
-        created.contact_id,
-        {"contact_name": "Ada Lovelace", "billing_address": {"city": "London"}},
-        LIVE,
-    )
+    updated = await books.update_contact(created, {"billing_address": {"city": "London"}}, LIVE)
 
     assert [c.contact_id for c in by_email] == [created.contact_id]
     assert [c.contact_id for c in by_name] == [created.contact_id]
     assert await books.contacts_by_name("Ada", LIVE) == []
     assert updated.billing_address is not None
     assert updated.billing_address.city == "London"
+    assert updated.contact_name == "Ada Lovelace"
+    with pytest.raises(ValueError, match="never renames"):
+        await books.update_contact(created, {"contact_name": "Augusta Ada King"}, LIVE)
     fetched = await books.contact(created.contact_id, LIVE)
     assert fetched.primary_email() == "Ada@Example.com"
     assert fetched.currency_id == eur

@@ -98,8 +98,10 @@ class SandboxConfig(BaseModel):
     # Injected failures in force at start (the control API adds and removes them at run time).
     faults: tuple[FaultRule, ...] = ()
 
-    # Request-body validation against Zoho's OpenAPI files.
-    # None: $ZBSYNC_ZOHO_OPENAPI_DIR, else ../shared/zoho-books-openapi beside the checkout.
+    # Request-body validation against Zoho's request schemas: by default the file shipped in
+    # the package (None); a folder of Zoho's OpenAPI files overrides it (None:
+    # $ZBSYNC_ZOHO_OPENAPI_DIR, if set). Without either, validation is off unless required.
+    request_schemas_file: Path | None = None
     openapi_dir: Path | None = None
     require_openapi: bool = Field(default_factory=lambda: os.environ.get("CI") == "true")
 
@@ -115,12 +117,9 @@ class SandboxConfig(BaseModel):
             return self.max_concurrency
         return 5 if self.plan_name.upper() == "FREE" else 10
 
-    def resolved_openapi_dir(self) -> Path:
-        """Where Zoho's OpenAPI files are read from."""
+    def openapi_override(self) -> Path | None:
+        """The folder of Zoho's OpenAPI files to validate against instead of the shipped file."""
         if self.openapi_dir is not None:
             return self.openapi_dir
         from_env = os.environ.get("ZBSYNC_ZOHO_OPENAPI_DIR")
-        if from_env:
-            return Path(from_env)
-        checkout = Path(__file__).resolve().parents[2]
-        return checkout.parent / "shared" / "zoho-books-openapi"
+        return Path(from_env) if from_env else None

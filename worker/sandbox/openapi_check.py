@@ -1,10 +1,11 @@
-"""Checks request bodies against Zoho's OpenAPI files, as a strict Zoho would.
+"""Checks request bodies against Zoho's request schemas, as a strict Zoho would.
 
-``setup`` loads the YAML files from ``config.resolved_openapi_dir()``, relaxes
-their known quirks (``openapi_relax``) and builds one validator per checked
-request class. Without the folder, validation is off (logged) -- unless
-``config.require_openapi`` (true under ``CI=true``), which fails start-up.
-``OPENAPI_ON`` tells the control API which way it went.
+``setup`` picks the schemas (``request_schemas``): a folder of Zoho's OpenAPI
+files when one is configured and present (``config.openapi_override()``), else
+the file shipped in the package (or ``config.request_schemas_file``). With
+neither, validation is off (logged) -- unless ``config.require_openapi`` (true
+under ``CI=true``), which fails start-up. ``OPENAPI_ON`` and ``SOURCE`` tell
+the control API and the start message which way it went.
 
 The middleware reads the body of ``contacts.create|update`` and
 ``invoices.create|update`` once (``body.json_body``); a body that is not a JSON
@@ -20,28 +21,20 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import yaml
 from aiohttp import web
 from jsonschema import FormatChecker  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
-from referencing import Registry
-from referencing.jsonschema import DRAFT4
 
+from . import request_schemas
 from .body import json_body
+from .config import SandboxConfig
 from .envelope import ZohoError
 from .keys import CONFIG, COUNTERS
-from .openapi_relax import relaxed
 
 log = logging.getLogger(__name__)
 
-# request class -> (file, path, method) of the operation whose request schema applies
-OPERATIONS = {
-    "contacts.create": ("contacts.yml", "/contacts", "post"),
-    "contacts.update": ("contacts.yml", "/contacts/{contact_id}", "put"),
-    "invoices.create": ("invoices.yml", "/invoices", "post"),
-    "invoices.update": ("invoices.yml", "/invoices/{invoice_id}", "put"),
-}
+OPERATIONS = request_schemas.OPERATIONS
 COUNTER = "openapi_violations"
 # OAS 3.0 formats, less "float"/"double": they only say how wide a number is, and
 # bodies are read with Decimal money, which those checkers would refuse.
@@ -53,28 +46,41 @@ FORMATS.checkers = {
 }
 
 OPENAPI_ON = web.AppKey("openapi_on", bool)
+SOURCE = web.AppKey("openapi_source", str)
 VALIDATORS = web.AppKey("openapi_validators", dict[str, Any])
 
 
 class OpenApiMissingError(RuntimeError):
-    """Validation is required (``require_openapi``) but Zoho's OpenAPI files are not there."""
+    """Validation is required (``require_openapi``) but no request schemas are available."""
 
 
 def setup(app: web.Application) -> None:
     """Load the validators, or note that validation is off (or fail if it is required)."""
     config = app[CONFIG]
-    folder = config.resolved_openapi_dir()
-    if not folder.is_dir():
+    source = schema_source(config)
+    if source is None:
+        shipped = config.request_schemas_file or request_schemas.SHIPPED
         if config.require_openapi:
             raise OpenApiMissingError(
-                f"Zoho's OpenAPI files are required (require_openapi, set by CI=true) but "
-                f"{folder} does not exist; set ZBSYNC_ZOHO_OPENAPI_DIR or openapi_dir"
+                f"request validation is required (require_openapi, set by CI=true) but neither "
+                f"an OpenAPI folder (ZBSYNC_ZOHO_OPENAPI_DIR or openapi_dir) nor {shipped} exists"
             )
-        log.warning("OpenAPI folder %s not found: request bodies are not validated", folder)
-        app[OPENAPI_ON], app[VALIDATORS] = False, {}
+        log.warning("no request schemas at %s: request bodies are not validated", shipped)
+        app[OPENAPI_ON], app[SOURCE], app[VALIDATORS] = False, "", {}
         return
-    app[VALIDATORS] = load_validators(folder.resolve())
-    app[OPENAPI_ON] = True
+    app[VALIDATORS] = load_validators(source.resolve())
+    app[OPENAPI_ON], app[SOURCE] = True, str(source)
+
+
+def schema_source(config: SandboxConfig) -> Path | None:
+    """The OpenAPI folder or request-schemas file to validate against; None if neither exists."""
+    override = config.openapi_override()
+    if override is not None:
+        if override.is_dir():
+            return override
+        log.warning("OpenAPI folder %s not found: using the shipped request schemas", override)
+    shipped = config.request_schemas_file or request_schemas.SHIPPED
+    return shipped if shipped.is_file() else None
 
 
 def validation_state(app: web.Application) -> dict[str, Any]:
@@ -82,37 +88,30 @@ def validation_state(app: web.Application) -> dict[str, Any]:
     validators: dict[str, Any] = app[VALIDATORS]
     return {
         "enabled": app[OPENAPI_ON],
-        "folder": str(app[CONFIG].resolved_openapi_dir()),
+        "source": app[SOURCE] or None,
         "request_classes": sorted(validators),
         "violations": app[COUNTERS][COUNTER],
     }
 
 
+def describe(app: web.Application) -> str:
+    """One line for the start message: where request bodies are validated from."""
+    if not app[OPENAPI_ON]:
+        return "request bodies are NOT validated (no request schemas found)"
+    return f"request bodies validated against {app[SOURCE]}"
+
+
 @functools.cache
-def load_validators(folder: Path) -> dict[str, Any]:
-    """One validator per request class; cached, since the files do not change while serving."""
-    documents: dict[str, dict[str, Any]] = {}
-    validators = {}
-    for request_class, (file_name, path, method) in OPERATIONS.items():
-        if file_name not in documents:
-            documents[file_name] = _load(folder / file_name)
-        validators[request_class] = _validator(documents[file_name], file_name, path, method)
-    return validators
-
-
-def _load(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.load(handle, Loader=yaml.CSafeLoader)
-    return relaxed(document)
-
-
-def _validator(document: dict[str, Any], file_name: str, path: str, method: str) -> Any:
-    """A validator for the JSON request body of ``method path``; ``$ref``s resolve in the file."""
-    uri = f"urn:zoho-books-openapi:{file_name}"
-    registry: Registry[Any] = Registry().with_resource(uri, DRAFT4.create_resource(document))
-    schema = document["paths"][path][method]["requestBody"]["content"]["application/json"]
-    reference = schema["schema"]["$ref"]
-    return OAS30Validator({"$ref": uri + reference}, registry=registry, format_checker=FORMATS)
+def load_validators(source: Path) -> dict[str, Any]:
+    """One validator per request class; cached, since the schemas do not change while serving."""
+    if source.is_dir():
+        schemas = request_schemas.from_openapi(source)["request_schemas"]
+    else:
+        schemas = request_schemas.load(source)
+    return {
+        request_class: OAS30Validator(schemas[request_class], format_checker=FORMATS)
+        for request_class in OPERATIONS
+    }
 
 
 @web.middleware

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from . import openapi_check
 from .app import build_app
 from .config import SandboxConfig
 
@@ -54,4 +55,5 @@ async def serve_forever(config: SandboxConfig, host: str, port: int) -> None:
         print(f"Zoho Books sandbox at {sandbox.origin}", flush=True)  # noqa: T201
         print(f"  ZBSYNC_ZOHO_ACCOUNTS_URL={sandbox.accounts_url}", flush=True)  # noqa: T201
         print(f"  ZBSYNC_ZOHO_API_URL={sandbox.api_url}", flush=True)  # noqa: T201
+        print(f"  {openapi_check.describe(sandbox.app)}", flush=True)  # noqa: T201
         await asyncio.Event().wait()

@@ -15,7 +15,7 @@ LEASES = "leases"
 
 
 class Leases:
-    """Acquire, renew and release named leases."""
+    """Acquire, renew (fenced) and release named leases."""
 
     def __init__(self, db: Database) -> None:
         self._leases = db[LEASES]
@@ -33,6 +33,22 @@ class Leases:
             fence = int(current["fence"]) + (0 if current["owner"] == owner else 1)
             if await self._swap(current, owner=owner, until_ms=now_ms + ttl_ms, fence=fence):
                 return fence
+
+    async def renew(self, name: str, owner: str, fence: int, ttl_ms: int, now_ms: int) -> bool:
+        """Extend the lease taken with ``fence`` to ``now_ms + ttl_ms``; False if it is lost.
+
+        Lost: it expired (even if nobody took it yet, the holder was not covered
+        meanwhile), was released, or another holder took it (a new fence).
+        """
+        while True:
+            current = await self._leases.find_one({"_id": name})
+            if current is None or (current["owner"], int(current["fence"])) != (owner, fence):
+                return False
+            if int(current["until_ms"]) <= now_ms:
+                return False
+            until_ms = max(int(current["until_ms"]), now_ms + ttl_ms)  # never shortened
+            if await self._swap(current, until_ms=until_ms):
+                return True
 
     async def release(self, name: str, owner: str) -> None:
         """Give the lease up early, if it is still ours."""

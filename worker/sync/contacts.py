@@ -1,11 +1,12 @@
 """Finding or creating the customer's Zoho contact (SPEC §4 "Contact").
 
 A known customer whose billing data did not change costs no Zoho call. Anything
-else happens under a per-customer lease, so two replicas never create two
-contacts for one customer: search by email (case-insensitively, same currency),
-then by display name (adopted only if its email is empty or equal), else create
-— on a name clash search again by email, then try "Name (email)" and
-"Name (email, CUR)". Billing changes are written back field by field, never the name.
+else happens under a per-customer lease (``customer_lease``: renewed while held,
+checked before every write), so two replicas never create two contacts for one
+customer: search by email (case-insensitively, same currency), then by display
+name (adopted only if its email is empty or equal), else create — on a name
+clash search again by email, then try "Name (email)" and "Name (email, CUR)".
+Billing changes are written back field by field, never the name.
 """
 
 from __future__ import annotations
@@ -32,12 +33,9 @@ from ..store.leases import Leases
 from ..zoho.books import ZohoBooks
 from ..zoho.budget import Lane
 from ..zoho.catalog_adapter import contact_snapshot
-from ..zoho.errors import DuplicateName, TransientZohoError
+from ..zoho.errors import DuplicateName
 from ..zoho.models import Contact
-
-
-class CustomerBusy(TransientZohoError):
-    """Another replica is resolving this customer's contact; try again shortly."""
+from .customer_lease import CustomerLease
 
 
 class ContactResolver:
@@ -69,35 +67,40 @@ class ContactResolver:
         link = await self._links.load(org, email, currency)
         if link is not None and link.billing_fingerprint == billing_fingerprint(order):
             return link.contact_id
-        async with self._customer_lease(f"customer:{org}:{email}"):
-            link = await self._links.load(org, email, currency)
-            if link is None:
-                link = await self._find_or_create(order, catalog, lane)
-            if link.billing_fingerprint != billing_fingerprint(order):
-                link = await self._write_back(link, order, lane)
-            return link.contact_id
+        async with self._customer_lease(f"customer:{org}:{email}") as lease:
+            return await lease.keep(self._resolve_held(order, catalog, lane, lease))
+
+    async def _resolve_held(
+        self, order: Order, catalog: Catalog, lane: Lane, lease: CustomerLease
+    ) -> str:
+        email, currency = contact_key(order)
+        link = await self._links.load(self._books.organization_id, email, currency)
+        if link is None:
+            link = await self._find_or_create(order, catalog, lane, lease)
+        if link.billing_fingerprint != billing_fingerprint(order):
+            link = await self._write_back(link, order, lane, lease)
+        return link.contact_id
 
     @asynccontextmanager
-    async def _customer_lease(self, name: str) -> AsyncIterator[None]:
+    async def _customer_lease(self, name: str) -> AsyncIterator[CustomerLease]:
         # The lease is per replica, so tasks of this process queue on a lock first.
-        async with self._local.hold(name), self._replica_lease(name):
-            yield
+        async with self._local.hold(name):
+            lease = await CustomerLease.take(
+                self._leases,
+                self._clock,
+                name,
+                self._owner,
+                ttl_ms=self._lease_ttl_ms,
+                wait_ms=self._wait_ms,
+            )
+            try:
+                yield lease
+            finally:
+                await lease.release()
 
-    @asynccontextmanager
-    async def _replica_lease(self, name: str) -> AsyncIterator[None]:
-        deadline = self._clock.now_ms() + self._wait_ms
-        while not await self._leases.acquire(
-            name, self._owner, self._lease_ttl_ms, self._clock.now_ms()
-        ):
-            if self._clock.now_ms() > deadline:
-                raise CustomerBusy("another replica is creating this customer's contact")
-            await self._clock.sleep(0.05)
-        try:
-            yield
-        finally:
-            await self._leases.release(name, self._owner)
-
-    async def _find_or_create(self, order: Order, catalog: Catalog, lane: Lane) -> ContactLink:
+    async def _find_or_create(
+        self, order: Order, catalog: Catalog, lane: Lane, lease: CustomerLease
+    ) -> ContactLink:
         currency = catalog.currency(order.currency)
         if currency is None:
             raise MappingProblem(
@@ -106,9 +109,10 @@ class ContactResolver:
             )
         found = await self._find(order, currency.currency_id, lane)
         if found is not None:
-            return await self._link(order, found, adopted=True, written=None)
-        created = await self._create(order, currency.currency_id, lane)
-        return await self._link(order, created, adopted=False, written=billing_fingerprint(order))
+            return await self._link(order, found, lease, adopted=True, written=None)
+        created = await self._create(order, currency.currency_id, lane, lease)
+        written = billing_fingerprint(order)
+        return await self._link(order, created, lease, adopted=False, written=written)
 
     async def _find(self, order: Order, currency_id: str, lane: Lane) -> Contact | None:
         email, code = contact_key(order)
@@ -121,7 +125,9 @@ class ContactResolver:
                 return contact
         return None
 
-    async def _create(self, order: Order, currency_id: str, lane: Lane) -> Contact:
+    async def _create(
+        self, order: Order, currency_id: str, lane: Lane, lease: CustomerLease
+    ) -> Contact:
         email, code = contact_key(order)
         name = display_name(order.customer)
         for candidate in (
@@ -130,6 +136,7 @@ class ContactResolver:
             name_with_email_and_currency(name, email, code),
         ):
             payload = new_contact_payload(order, currency_id, candidate, self._tax_id_field)
+            await lease.guard()
             try:
                 return await self._books.create_contact(payload, lane)
             except DuplicateName:
@@ -138,21 +145,30 @@ class ContactResolver:
                     return again
         raise DuplicateName(f"no free display name for {name} ({email}) in Zoho")
 
-    async def _write_back(self, link: ContactLink, order: Order, lane: Lane) -> ContactLink:
-        current = contact_snapshot(
-            await self._books.contact(link.contact_id, lane), self._tax_id_field
-        )
+    async def _write_back(
+        self, link: ContactLink, order: Order, lane: Lane, lease: CustomerLease
+    ) -> ContactLink:
+        contact = await self._books.contact(link.contact_id, lane)
+        current = contact_snapshot(contact, self._tax_id_field)
         changes = contact_changes(
             order, current, adopted=link.adopted, tax_id_field=self._tax_id_field
         )
         if changes:
-            await self._books.update_contact(link.contact_id, changes, lane)
+            await lease.guard()
+            await self._books.update_contact(contact, changes, lane)
         updated = link.model_copy(update={"billing_fingerprint": billing_fingerprint(order)})
+        await lease.guard()
         await self._links.save(updated)
         return updated
 
     async def _link(
-        self, order: Order, contact: Contact, *, adopted: bool, written: str | None
+        self,
+        order: Order,
+        contact: Contact,
+        lease: CustomerLease,
+        *,
+        adopted: bool,
+        written: str | None,
     ) -> ContactLink:
         email, currency = contact_key(order)
         link = ContactLink(
@@ -164,6 +180,7 @@ class ContactResolver:
             adopted=adopted,
             billing_fingerprint=written,
         )
+        await lease.guard()
         if not await self._links.save(link):
             stored = await self._links.load(link.organization_id, email, currency)
             assert stored is not None  # a lost insert race means someone stored it

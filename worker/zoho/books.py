@@ -82,9 +82,16 @@ class ZohoBooks:
         )
         return Contact.model_validate(body["contact"])
 
-    async def update_contact(self, contact_id: str, payload: JsonObject, lane: Lane) -> Contact:
-        """Update a contact's fields."""
-        path = f"/contacts/{contact_id}"
+    async def update_contact(self, current: Contact, changes: JsonObject, lane: Lane) -> Contact:
+        """Write ``changes`` to the contact as read in ``current``, never renaming it.
+
+        Zoho requires ``contact_name`` on every ``PUT``: the body carries the current
+        name unchanged (SPEC §4).
+        """
+        if "contact_name" in changes:
+            raise ValueError("the sync never renames a contact")
+        payload = {"contact_name": current.contact_name, **changes}
+        path = f"/contacts/{current.contact_id}"
         body = await self._http.request("contacts.update", "PUT", path, lane=lane, body=payload)
         return Contact.model_validate(body["contact"])
 
