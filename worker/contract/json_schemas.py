@@ -2,7 +2,9 @@
 
 The models stay the single source of truth; this module only says in the schema what the
 parser does beyond pydantic's defaults: money and rates are exact decimals given as
-strings or numbers, and order ids may be given as integers.
+strings or numbers, integers may be given as digit strings, order ids may be given as
+integers, and an optional field may be given in any form of absence (``Absent``: null,
+"", whitespace only, an empty object or list, or one holding only such values).
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from worker.events import EVENT_TYPES, CloudEvent, EventType, Order, OrderRef
 
 JsonObject = dict[str, Any]
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+DECIMAL_PATTERN = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
+INTEGER_PATTERN = r"^\s*[0-9]+\s*$"
+ABSENT = "Absent"
+# Kept beside a property's type when it also takes ``Absent``.
+PROPERTY_NOTES = ("title", "description", "default")
 EVENT_DESCRIPTIONS: dict[EventType, str] = {
     "order.paid": "The order was paid: the worker creates (or updates) its draft invoice.",
     "order.updated": "The order changed: a draft invoice follows; an unpaid order is stored.",
@@ -40,6 +46,11 @@ class ContractJsonSchema(GenerateJsonSchema):
             if branch.get("type") == "string":
                 branch["pattern"] = DECIMAL_PATTERN
         return {**json_schema, "description": _decimal_note(schema)}
+
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
+        """An integer, or a string of digits (read as that integer)."""
+        digits = {"type": "string", "pattern": INTEGER_PATTERN}
+        return {"anyOf": [super().int_schema(schema), digits]}
 
 
 def _decimal_note(schema: core_schema.DecimalSchema) -> str:
@@ -62,9 +73,43 @@ def data_schemas(ref_template: str) -> dict[str, JsonObject]:
         models, ref_template=ref_template, schema_generator=ContractJsonSchema
     )
     defs: dict[str, JsonObject] = top["$defs"]
+    absent_ref = ref_template.format(model=ABSENT)
+    for model_schema in defs.values():
+        _optional_may_be_absent(model_schema, absent_ref)
     for name in ("Order", "OrderRef"):
         _accept_integer_id(defs[name])
+    defs[ABSENT] = absent_schema(absent_ref)
     return defs
+
+
+def absent_schema(self_ref: str) -> JsonObject:
+    """Absence in every form a shop sends it; ``self_ref`` is where this schema lives."""
+    return {
+        "title": ABSENT,
+        "description": "Not given: null, an empty or whitespace-only string, or an empty "
+        "object or list (or one holding nothing but such values). An optional field given "
+        "so is absent; a required one is missing.",
+        "anyOf": [
+            {"type": "null"},
+            {"type": "string", "pattern": r"^\s*$"},
+            {"type": "array", "items": {"$ref": self_ref}},
+            {"type": "object", "additionalProperties": {"$ref": self_ref}},
+        ],
+    }
+
+
+def _optional_may_be_absent(model_schema: JsonObject, absent_ref: str) -> None:
+    required = set(model_schema.get("required", ()))
+    properties: JsonObject = model_schema["properties"]
+    for name, prop in properties.items():
+        if name in required:
+            continue
+        notes = {key: value for key, value in prop.items() if key in PROPERTY_NOTES}
+        kind = {key: value for key, value in prop.items() if key not in PROPERTY_NOTES}
+        branches = kind["anyOf"] if kind.keys() == {"anyOf"} else [kind]
+        # null is one form of absence: said once, by Absent.
+        given = [branch for branch in branches if branch != {"type": "null"}]
+        properties[name] = {**notes, "anyOf": [*given, {"$ref": absent_ref}]}
 
 
 def _accept_integer_id(model_schema: JsonObject) -> None:
