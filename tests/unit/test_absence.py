@@ -3,9 +3,7 @@ one blanked rejects the order naming it; the JSON Schema agrees with the parser.
 
 from __future__ import annotations
 
-import copy
 import json
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
+from tests.support.absence import BLANKS, names, with_value
 from tests.support.mapping import CATALOG
 from worker.domain.invoice_mapping import MappingSettings, map_invoice
 from worker.events import EventRejected, Order, OrderRef, is_blank, parse_event
@@ -47,19 +46,6 @@ FULL_ORDER: dict[str, Any] = {
     "exchange_rate": "1.1",
 }  # fmt: skip
 
-MISSING = object()
-BLANKS: dict[str, object] = {
-    "missing": MISSING,
-    "null": None,
-    "empty": "",
-    "spaces": "   ",
-    "tab-newline": "\t\n",
-    "no-break-space": "\u00a0",
-    "empty-object": {},
-    "empty-list": [],
-    "object-of-blanks": {"a": "", "b": None},
-    "list-of-blanks": [None, ""],
-}
 OPTIONAL = [
     "number", "revision", "status", "placed_at", "paid_at", "prices_include_tax",
     "exchange_rate", "billing_address", "shipping_address", "discounts", "shipping",
@@ -77,18 +63,9 @@ REQUIRED = [
 DEFAULTS = {"discounts": (), "prices_include_tax": False}
 
 
-def with_value(path: str, value: object, data: dict[str, Any] = FULL_ORDER) -> dict[str, Any]:
-    """A copy of ``data`` with the field at ``path`` (dotted) set to ``value`` or removed."""
-    copied = copy.deepcopy(data)
-    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
-    node: Any = copied
-    for part in parents:
-        node = node[part]
-    if value is MISSING:
-        del node[last]
-    else:
-        node[last] = value
-    return copied
+def changed(path: str, value: object) -> dict[str, Any]:
+    """The full order with the field at ``path`` set to ``value`` (or removed)."""
+    return with_value(FULL_ORDER, path, value)
 
 
 def body(data: object, event_type: str = "order.paid") -> bytes:
@@ -122,11 +99,6 @@ def rejected(data: object, event_type: str = "order.paid") -> EventRejected:
     return caught.value
 
 
-def names(detail: str, path: str) -> bool:
-    """Whether the rejection detail names the field at ``path`` (or a field inside it)."""
-    return re.search(rf"(^|; ){re.escape(path)}[.:]", detail) is not None
-
-
 @pytest.fixture(scope="module")
 def paid_schema() -> jsonschema.Draft202012Validator:
     """The checked-in JSON Schema of ``order.paid``."""
@@ -144,7 +116,7 @@ def test_the_full_order_is_valid(paid_schema: jsonschema.Draft202012Validator) -
 @pytest.mark.parametrize("form", BLANKS)
 @pytest.mark.parametrize("path", OPTIONAL)
 def test_an_optional_field_in_any_form_of_absence_is_absent(path: str, form: str) -> None:
-    order = parsed(with_value(path, BLANKS[form]))
+    order = parsed(changed(path, BLANKS[form]))
 
     assert read(order, path) == DEFAULTS.get(path)
 
@@ -154,7 +126,7 @@ def test_an_optional_field_in_any_form_of_absence_is_absent(path: str, form: str
 def test_the_schema_accepts_an_optional_field_in_any_form_of_absence(
     path: str, form: str, paid_schema: jsonschema.Draft202012Validator
 ) -> None:
-    event = json.loads(body(with_value(path, BLANKS[form])))
+    event = json.loads(body(changed(path, BLANKS[form])))
 
     assert paid_schema.is_valid(event), [e.message for e in paid_schema.iter_errors(event)]
 
@@ -164,7 +136,7 @@ def test_the_schema_accepts_an_optional_field_in_any_form_of_absence(
 def test_a_required_field_in_any_form_of_absence_rejects_the_order_naming_it(
     path: str, form: str, paid_schema: jsonschema.Draft202012Validator
 ) -> None:
-    data = with_value(path, BLANKS[form])
+    data = changed(path, BLANKS[form])
 
     detail = rejected(data).detail
 
@@ -175,17 +147,17 @@ def test_a_required_field_in_any_form_of_absence_rejects_the_order_naming_it(
 @pytest.mark.parametrize("form", ["missing", "null", "empty", "spaces"])
 def test_a_blank_required_value_reads_as_missing(form: str) -> None:
     for path in ("customer.email", "currency", "total", "lines.0.name", "id"):
-        assert f"{path}: Field required" in rejected(with_value(path, BLANKS[form])).detail
+        assert f"{path}: Field required" in rejected(changed(path, BLANKS[form])).detail
 
 
 def test_an_empty_customer_names_the_email() -> None:
-    assert rejected(with_value("customer", {"email": "", "phone": ""})).detail == (
+    assert rejected(changed("customer", {"email": "", "phone": ""})).detail == (
         "customer.email: Field required"
     )
 
 
 def test_a_blank_line_name_is_reported_once() -> None:
-    assert rejected(with_value("lines.0.name", "")).detail == "lines.0.name: Field required"
+    assert rejected(changed("lines.0.name", "")).detail == "lines.0.name: Field required"
 
 
 def test_an_address_of_blanks_is_absent_and_a_partial_one_keeps_what_it_has() -> None:
@@ -202,7 +174,7 @@ def test_an_address_of_blanks_is_absent_and_a_partial_one_keeps_what_it_has() ->
 
 
 def test_shipping_without_an_amount_but_with_text_names_the_amount() -> None:
-    detail = rejected(with_value("shipping", {"description": "Courier", "amount": ""})).detail
+    detail = rejected(changed("shipping", {"description": "Courier", "amount": ""})).detail
 
     assert detail == "shipping.amount: Field required"
 
@@ -244,17 +216,39 @@ def test_a_deleted_order_reads_absence_the_same_way() -> None:
     ],
 )
 def test_values_in_the_forms_shops_send(field: str, value: object, expected: object) -> None:
-    assert read(parsed(with_value(field, value)), field) == expected
+    assert read(parsed(changed(field, value)), field) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("number", 1001, "1001"),
+        ("lines.0.sku", 12345, "12345"),
+        ("lines.0.name", 2026, "2026"),
+        ("billing_address.postcode", 20121, "20121"),
+        ("customer.phone", 390612345, "390612345"),
+        ("revision", "3", 3),
+        ("total", " 23.00 ", Decimal("23.00")),
+        ("lines.0.quantity", 1.5, Decimal("1.5")),
+    ],
+)
+def test_the_schema_accepts_what_shops_send_as_the_parser_does(
+    field: str, value: object, expected: object, paid_schema: jsonschema.Draft202012Validator
+) -> None:
+    data = changed(field, value)
+
+    assert read(parsed(data), field) == expected
+    assert paid_schema.is_valid(json.loads(body(data)))
 
 
 def test_a_number_left_blank_shows_the_id() -> None:
-    assert parsed(with_value("number", "")).display_number == "1001"
+    assert parsed(changed("number", "")).display_number == "1001"
 
 
 def test_a_name_over_100_characters_is_accepted() -> None:
     long_name = "Ångström " * 30
 
-    order = parsed(with_value("lines.0.name", long_name))
+    order = parsed(changed("lines.0.name", long_name))
 
     assert order.lines[0].name == long_name.strip()
 
@@ -280,11 +274,11 @@ def test_a_name_over_100_characters_is_accepted() -> None:
     ],
 )
 def test_a_wrong_value_is_still_invalid_and_named(field: str, value: object) -> None:
-    assert names(rejected(with_value(field, value)).detail, field)
+    assert names(rejected(changed(field, value)).detail, field)
 
 
 def test_a_zero_discount_is_accepted_and_adds_no_line() -> None:
-    order = parsed(with_value("discounts.0.amount", "0.00"))
+    order = parsed(changed("discounts.0.amount", "0.00"))
 
     draft = map_invoice(order, "c", CATALOG, MappingSettings(), fallback_date=date(2026, 11, 23))
 
@@ -308,6 +302,6 @@ def test_what_counts_as_blank(value: object, blank: bool) -> None:
 
 def test_the_model_reads_absence_without_the_envelope() -> None:
     # The reconciler's feed validates orders directly: the same rule applies.
-    order = Order.model_validate(with_value("customer.phone", ""))
+    order = Order.model_validate(changed("customer.phone", ""))
 
     assert order.customer.phone is None
