@@ -135,7 +135,8 @@ class OrderLine(_Model):
 
 
 class Discount(_Model):
-    """A discount; one entry per VAT rate when a coupon spans several."""
+    """A discount; one entry per VAT rate when a coupon spans several. A zero amount (a
+    free-shipping coupon, say) is accepted and adds no line."""
 
     code: Text | None = None
     description: Text | None = None
