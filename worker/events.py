@@ -3,6 +3,12 @@
 A CloudEvents 1.0 envelope in structured JSON mode whose ``data`` is the order.
 ``parse_event`` turns raw message bytes into an ``OrderEvent`` or raises
 ``EventRejected`` with the dead-letter reason code and a readable detail.
+
+Shops send absence in many forms (SPEC §2): a missing key, ``null``, ``""``,
+whitespace only, an empty object or list, or an object or list holding only
+such values. Every model of the order reads them one way (``_Model``): an
+optional field given so is absent; a required one is missing, and the detail
+names it (``customer.email: Field required``).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
 MAX_EVENT_BYTES = 1024 * 1024
 EventType = Literal["order.paid", "order.updated", "order.deleted"]
@@ -29,11 +36,18 @@ RejectReason = Literal[
     "invalid_json", "not_cloudevent", "unknown_type", "too_large", "invalid_order"
 ]
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+# The pattern says "not blank" in the JSON Schema; the parser has turned blanks into absence.
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=r"\S")
+]
 Money = Annotated[Decimal, Field(max_digits=20, decimal_places=6, allow_inf_nan=False)]
 Rate = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
+CurrencyCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")
+]
+CountryCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
 
 
 class EventRejected(Exception):
@@ -45,8 +59,43 @@ class EventRejected(Exception):
         self.detail = detail
 
 
+def is_blank(value: object) -> bool:
+    """Whether ``value`` is absence as shops send it: null, "", whitespace only, or an
+    empty object or list (or one holding nothing but such values)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        return all(is_blank(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(is_blank(item) for item in value)
+    return False
+
+
+def _absent(field: FieldInfo | None, value: object) -> bool:
+    """Whether a field given as ``value`` counts as not given at all."""
+    if field is None:
+        return False
+    if field.is_required():
+        # A required object is kept, so the detail names the field missing inside it
+        # ("customer.email"), not the whole object.
+        return value is None or value == [] or (isinstance(value, str) and not value.strip())
+    return is_blank(value)
+
+
 class _Model(BaseModel):
+    """A part of the order: absent values are dropped before validation."""
+
     model_config = ConfigDict(frozen=True, extra="ignore", coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_absent(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {key: value for key, value in data.items() if not _absent(fields.get(key), value)}
 
 
 class Customer(_Model):
@@ -86,11 +135,12 @@ class OrderLine(_Model):
 
 
 class Discount(_Model):
-    """A discount; one entry per VAT rate when a coupon spans several."""
+    """A discount; one entry per VAT rate when a coupon spans several. A zero amount (a
+    free-shipping coupon, say) is accepted and adds no line."""
 
     code: Text | None = None
     description: Text | None = None
-    amount: Annotated[Money, Field(gt=0)]
+    amount: Annotated[Money, Field(ge=0)]
     tax_rate: Rate | None = None
 
 
@@ -105,7 +155,9 @@ class Shipping(_Model):
 class OrderRef(_Model):
     """What an ``order.deleted`` needs: the order id, and its revision if known."""
 
-    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    id: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"\S")
+    ]
     revision: Annotated[int, Field(ge=0)] | None = None
 
 
@@ -218,8 +270,13 @@ def _order(envelope: CloudEvent) -> Order | OrderRef:
 
 
 def _describe(exc: ValidationError) -> str:
+    errors = exc.errors(include_input=False, include_url=False)
+    # "lines: Tuple should have at least 1 item after validation" only echoes an error
+    # inside the list, which already names the field.
+    inner = {error["loc"][:depth] for error in errors for depth in range(len(error["loc"]))}
     problems = [
         f"{'.'.join(str(part) for part in error['loc']) or 'data'}: {error['msg']}"
-        for error in exc.errors(include_input=False, include_url=False)[:10]
+        for error in errors
+        if not (error["type"] == "too_short" and error["loc"] in inner)
     ]
-    return "; ".join(problems)
+    return "; ".join(problems[:10])

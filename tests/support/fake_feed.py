@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from aiohttp import web
 
-_DECIMAL = re.compile(r'"__decimal__([^"]+)__"')
+from tests.support.exact_json import encode
+
+__all__ = ["FakeFeed", "FeedRequest", "encode", "serving_feed"]
 
 
 @dataclass(frozen=True)
@@ -49,18 +48,6 @@ class FakeFeed:
 
 
 FEED = web.AppKey("feed", FakeFeed)
-
-
-def encode(payload: object) -> bytes:
-    """JSON with each ``Decimal`` as an exact number."""
-    text = json.dumps(payload, default=_marked)
-    return _DECIMAL.sub(r"\1", text).encode()
-
-
-def _marked(value: object) -> str:
-    if isinstance(value, Decimal):
-        return f"__decimal__{value}__"
-    raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 async def _orders(request: web.Request) -> web.Response:

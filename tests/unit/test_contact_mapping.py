@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.support.mapping import order
 from worker.domain.contact_mapping import (
+    NAME_LIMIT,
     ContactSnapshot,
     billing_fingerprint,
     contact_changes,
@@ -62,7 +63,11 @@ def test_key_is_lower_cased_email_and_currency() -> None:
         ({"first_name": "Ada", "last_name": "Lovelace"}, "Ada Lovelace"),
         ({"last_name": "Lovelace"}, "Lovelace"),
         ({"first_name": "Ada"}, "Ada"),
-        ({}, "ada"),
+        ({}, "ada@example.com"),
+        ({"company": "", "first_name": " ", "last_name": None}, "ada@example.com"),
+        ({"first_name": "  Zoë ", "last_name": "Ångström"}, "Zoë Ångström"),
+        ({"last_name": "渡辺"}, "渡辺"),
+        ({"company": "Caffè 🚀 S.r.l.", "first_name": "Ada"}, "Caffè 🚀 S.r.l."),
     ],
 )
 def test_display_name(fields: dict[str, str], expected: str) -> None:
@@ -72,6 +77,24 @@ def test_display_name(fields: dict[str, str], expected: str) -> None:
 def test_clash_fallbacks() -> None:
     assert name_with_email("Ada", "ada@example.com") == "Ada (ada@example.com)"
     assert name_with_email_and_currency("Ada", "a@b.c", "USD") == "Ada (a@b.c, USD)"
+
+
+def test_a_long_name_is_cut_to_what_zoho_can_search_for() -> None:
+    company = "Società Cooperativa Agricola " + "dei Produttori Riuniti " * 6
+    name = display_name(_customer(company=company))
+    assert name == company[:NAME_LIMIT].rstrip()
+    assert len(name) <= NAME_LIMIT
+    assert not name.endswith(" ")
+
+
+def test_clash_fallbacks_of_a_long_name_keep_the_email_whole() -> None:
+    name = "x" * NAME_LIMIT
+    assert name_with_email(name, "a@b.c") == "x" * (NAME_LIMIT - 8) + " (a@b.c)"
+    with_currency = name_with_email_and_currency(name, "a@b.c", "USD")
+    assert with_currency.endswith(" (a@b.c, USD)")
+    assert len(with_currency) == NAME_LIMIT
+    huge_email = "a" * 120 + "@example.com"
+    assert len(name_with_email("Ada", huge_email)) == NAME_LIMIT
 
 
 @pytest.mark.parametrize(

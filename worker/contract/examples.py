@@ -1,6 +1,8 @@
 """Example events for ``schemas/examples/``: what a shop publishes, realistic and valid.
 
 Money is written as strings (as we recommend), quantities as numbers (also accepted).
+The guest example leaves fields empty as WooCommerce (``""``) and Shopify (``null``) do:
+an optional field given so is simply absent.
 """
 
 from __future__ import annotations
@@ -91,6 +93,31 @@ def _tax_inclusive() -> JsonObject:
     }  # fmt: skip
 
 
+def _guest_with_blanks() -> JsonObject:
+    return {
+        "id": 3003,
+        "number": "",
+        "revision": None,
+        "status": "processing",
+        "currency": "EUR",
+        "placed_at": "2026-11-23T18:12:40Z",
+        "prices_include_tax": "",
+        "customer": {"email": "luca.bianchi@example.it", "first_name": "Luca",
+                     "last_name": "Bianchi", "company": "", "phone": "", "vat_number": None},
+        "billing_address": {"line1": "Corso Vercelli 8", "line2": "", "city": "Milano",
+                            "postcode": "20145", "region": "MI", "country": "IT",
+                            "company": "", "name": "Luca Bianchi"},
+        "shipping_address": {"line1": "", "line2": "", "city": "", "postcode": "",
+                             "region": "", "country": "", "company": "", "name": " "},
+        "lines": [{"sku": "", "name": "Gift card", "description": "", "quantity": 1,
+                   "unit_price": "25.00", "tax_rate": ""}],
+        "discounts": [],
+        "shipping": {"description": "", "amount": "0.00", "tax_rate": ""},
+        "total": "25.00",
+        "exchange_rate": "",
+    }  # fmt: skip
+
+
 def examples() -> dict[str, JsonObject]:
     """Example events by file name, in a stable order."""
     return {
@@ -102,6 +129,11 @@ def examples() -> dict[str, JsonObject]:
         "order-paid-tax-inclusive.json": _event(
             "4c8e1d52-7a0b-4b9e-8f13-5d2a6c9e0f21", "order.paid", "2026-11-23T14:31:02Z",
             _tax_inclusive(),
+        ),
+        # A guest checkout with empty fields: an untaxed gift card, no shipping.
+        "order-paid-guest-blanks.json": _event(
+            "6a1f0c3e-95d2-4b7a-8e46-2f0b9c7d1a53", "order.paid", "2026-11-23T17:13:05Z",
+            _guest_with_blanks(),
         ),
         # One more bag of beans: +18.00 net, +3.96 VAT.
         "order-updated.json": _event(

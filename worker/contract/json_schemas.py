@@ -2,7 +2,10 @@
 
 The models stay the single source of truth; this module only says in the schema what the
 parser does beyond pydantic's defaults: money and rates are exact decimals given as
-strings or numbers, and order ids may be given as integers.
+strings or numbers, integers may be given as digit strings, text (the order id, a SKU,
+a postcode) may be given as a number, and an optional field may be given in any form of
+absence (``Absent``: null, "", whitespace only, an empty object or list, or one holding
+only such values).
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ from worker.events import EVENT_TYPES, CloudEvent, EventType, Order, OrderRef
 
 JsonObject = dict[str, Any]
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+DECIMAL_PATTERN = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
+INTEGER_PATTERN = r"^\s*[0-9]+\s*$"
+ABSENT = "Absent"
+NOT_BLANK = r"\S"
+ID_NOTE = "The shop's order id; a number is accepted and read as a string."
+# Kept beside a property's type when it also takes ``Absent``.
+PROPERTY_NOTES = ("title", "description", "default")
 EVENT_DESCRIPTIONS: dict[EventType, str] = {
     "order.paid": "The order was paid: the worker creates (or updates) its draft invoice.",
     "order.updated": "The order changed: a draft invoice follows; an unpaid order is stored.",
@@ -40,6 +49,11 @@ class ContractJsonSchema(GenerateJsonSchema):
             if branch.get("type") == "string":
                 branch["pattern"] = DECIMAL_PATTERN
         return {**json_schema, "description": _decimal_note(schema)}
+
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
+        """An integer, or a string of digits (read as that integer)."""
+        digits = {"type": "string", "pattern": INTEGER_PATTERN}
+        return {"anyOf": [super().int_schema(schema), digits]}
 
 
 def _decimal_note(schema: core_schema.DecimalSchema) -> str:
@@ -62,19 +76,62 @@ def data_schemas(ref_template: str) -> dict[str, JsonObject]:
         models, ref_template=ref_template, schema_generator=ContractJsonSchema
     )
     defs: dict[str, JsonObject] = top["$defs"]
+    absent_ref = ref_template.format(model=ABSENT)
+    for model_schema in defs.values():
+        _text_takes_numbers(model_schema)
+        _optional_may_be_absent(model_schema, absent_ref)
     for name in ("Order", "OrderRef"):
-        _accept_integer_id(defs[name])
+        defs[name]["properties"]["id"]["description"] = ID_NOTE
+    defs[ABSENT] = absent_schema(absent_ref)
     return defs
 
 
-def _accept_integer_id(model_schema: JsonObject) -> None:
-    # The models coerce numbers to strings; of all fields only the id is documented that way.
-    string = model_schema["properties"]["id"]
-    model_schema["properties"]["id"] = {
-        "anyOf": [{k: v for k, v in string.items() if k != "title"}, {"type": "integer"}],
-        "description": "The shop's order id; an integer is accepted and read as a string.",
-        "title": string.get("title", "Id"),
+def absent_schema(self_ref: str) -> JsonObject:
+    """Absence in every form a shop sends it; ``self_ref`` is where this schema lives."""
+    return {
+        "title": ABSENT,
+        "description": "Not given: null, an empty or whitespace-only string, or an empty "
+        "object or list (or one holding nothing but such values). An optional field given "
+        "so is absent; a required one is missing.",
+        "anyOf": [
+            {"type": "null"},
+            {"type": "string", "pattern": r"^\s*$"},
+            {"type": "array", "items": {"$ref": self_ref}},
+            {"type": "object", "additionalProperties": {"$ref": self_ref}},
+        ],
     }
+
+
+def _optional_may_be_absent(model_schema: JsonObject, absent_ref: str) -> None:
+    required = set(model_schema.get("required", ()))
+    properties: JsonObject = model_schema["properties"]
+    for name, prop in properties.items():
+        if name not in required:
+            notes, branches = _split(prop)
+            # null is one form of absence: said once, by Absent.
+            given = [branch for branch in branches if branch != {"type": "null"}]
+            properties[name] = {**notes, "anyOf": [*given, {"$ref": absent_ref}]}
+
+
+def _text_takes_numbers(model_schema: JsonObject) -> None:
+    # The models read a number given for text as its digits (a numeric SKU or postcode);
+    # codes with a pattern of their own (currency, country, email) do not match digits.
+    properties: JsonObject = model_schema["properties"]
+    for name, prop in properties.items():
+        notes, branches = _split(prop)
+        if any(_free_text(branch) for branch in branches):
+            properties[name] = {**notes, "anyOf": [*branches, {"type": "number"}]}
+
+
+def _free_text(branch: JsonObject) -> bool:
+    return branch.get("type") == "string" and branch.get("pattern") in (None, NOT_BLANK)
+
+
+def _split(prop: JsonObject) -> tuple[JsonObject, list[JsonObject]]:
+    """A property's notes (title, ...) and the alternatives of its type."""
+    notes = {key: value for key, value in prop.items() if key in PROPERTY_NOTES}
+    kind = {key: value for key, value in prop.items() if key not in PROPERTY_NOTES}
+    return notes, kind["anyOf"] if kind.keys() == {"anyOf"} else [kind]
 
 
 def envelope_schema() -> JsonObject:

@@ -2,9 +2,12 @@
 
 A contact is keyed by (lower-cased email, currency): a Zoho contact has one
 currency. The display name is the company, else first + last name, else the
-email's local part; on a name clash the service retries with ``name_with_email``
-and, for a second currency, ``name_with_email_and_currency``. The email lives on
-the primary contact person (Zoho's create body has no top-level email).
+email itself (a guest who gave only an email: the whole address, since local
+parts such as "info" clash across customers and say nothing to an accountant);
+on a name clash the service retries with ``name_with_email`` and, for a second
+currency, ``name_with_email_and_currency``. Every display name is at most
+``NAME_LIMIT`` characters. The email lives on the primary contact person (Zoho's
+create body has no top-level email).
 ``contact_changes`` (in ``contact_changes``) gives what to write back later.
 """
 
@@ -19,7 +22,12 @@ from worker.events import Customer, Order
 from .contact_changes import ContactSnapshot, contact_changes
 from .contact_fields import billing_fields, country_name, tax_number
 
+# Zoho's contact list filters (contact_name, used to find a clashing name) take at most
+# 100 characters (zoho-books-api.md §3.1); a longer display name could never be found.
+NAME_LIMIT = 100
+
 __all__ = [
+    "NAME_LIMIT",
     "ContactSnapshot",
     "billing_fields",
     "billing_fingerprint",
@@ -40,21 +48,29 @@ def contact_key(order: Order) -> tuple[str, str]:
 
 
 def display_name(customer: Customer) -> str:
-    """The contact's display name: company, else first + last name, else the email's local part."""
-    if customer.company:
-        return customer.company
+    """The contact's display name: company, else first + last name, else the email."""
     person = " ".join(part for part in (customer.first_name, customer.last_name) if part)
-    return person or customer.email.split("@", 1)[0]
+    return _fit(customer.company or person or customer.email)
 
 
 def name_with_email(name: str, email: str) -> str:
-    """The first fallback on a name clash: "Name (email)"."""
-    return f"{name} ({email})"
+    """The first fallback on a name clash: "Name (email)", the name cut to fit."""
+    return _fit_with(name, f" ({email})")
 
 
 def name_with_email_and_currency(name: str, email: str, currency: str) -> str:
     """The fallback for a second currency of one customer: "Name (email, CUR)"."""
-    return f"{name} ({email}, {currency})"
+    return _fit_with(name, f" ({email}, {currency})")
+
+
+def _fit(name: str) -> str:
+    # A cut can end on a space; Zoho trims names, and the name is compared as sent.
+    return name[:NAME_LIMIT].rstrip()
+
+
+def _fit_with(name: str, suffix: str) -> str:
+    room = NAME_LIMIT - len(suffix)
+    return _fit(f"{name[:room].rstrip()}{suffix}" if room > 0 else f"{name}{suffix}")
 
 
 def new_contact_payload(

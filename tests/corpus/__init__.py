@@ -1,0 +1,1 @@
+"""Realistic shop orders (WooCommerce, Shopify) mapped onto the event contract."""
