@@ -1,8 +1,8 @@
 """Zoho's request schemas, checked in process exactly as the sandbox checks request bodies.
 
-The files come from where the sandbox reads them (``SandboxConfig.resolved_openapi_dir``:
-``ZBSYNC_ZOHO_OPENAPI_DIR``, else the default folder). Without them a test skips, saying
-so; when they are required (``CI=true``, as for the sandbox) it fails instead.
+The schemas come from where the sandbox takes them (``schema_source``): the folder in
+``ZBSYNC_ZOHO_OPENAPI_DIR`` when set, else the copy shipped in the repository, so a
+plain clone checks them too.
 """
 
 from __future__ import annotations
@@ -11,26 +11,16 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from worker.sandbox.config import SandboxConfig
-from worker.sandbox.openapi_check import load_validators
+from worker.sandbox.openapi_check import load_validators, schema_source
 from worker.zoho.jsonio import dumps
 
 
 def request_validators() -> dict[str, Any]:
     """One validator per request class (``invoices.create``, ``contacts.create``, ...)."""
-    config = SandboxConfig()
-    folder = config.resolved_openapi_dir()
-    if not folder.is_dir():
-        message = (
-            f"Zoho's OpenAPI files are not at {folder}: request bodies cannot be checked "
-            "(set ZBSYNC_ZOHO_OPENAPI_DIR)"
-        )
-        if config.require_openapi:
-            pytest.fail(message)
-        pytest.skip(message)
-    return load_validators(folder.resolve())
+    source = schema_source(SandboxConfig())
+    assert source is not None, "no request schemas: the shipped file is missing"
+    return load_validators(source.resolve())
 
 
 def violations(validator: Any, payload: dict[str, Any]) -> list[str]:

@@ -70,7 +70,7 @@ def zoho_bodies(order: Order) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def validators() -> dict[str, Any]:
-    """The sandbox's request validators (skips when Zoho's OpenAPI files are absent)."""
+    """The sandbox's request validators (the shipped schemas unless overridden)."""
     return request_validators()
 
 
