@@ -130,7 +130,11 @@ class OrderLine(_Model):
     name: Text
     description: Text | None = None
     quantity: Annotated[Decimal, Field(gt=0, allow_inf_nan=False, decimal_places=4)]
-    unit_price: Annotated[Money, Field(ge=0)]
+    # Shops compute a bundle's unit price as total / quantity and send every float digit
+    # (WooCommerce: 16.666666666666668); the mapping rounds it to the currency.
+    unit_price: Annotated[
+        Decimal, Field(ge=0, max_digits=40, decimal_places=20, allow_inf_nan=False)
+    ]
     tax_rate: Rate | None = None
 
 

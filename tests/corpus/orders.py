@@ -108,6 +108,18 @@ def _woo_by_weight() -> Json:
     return woocommerce.priced(document)
 
 
+def _woo_three_for_fifty() -> Json:
+    # A "3 for 50 €" bundle: WooCommerce lists the line's price as total / quantity, a float
+    # with every digit it has; the line total and the order total are the shop's own.
+    document = woocommerce.order(
+        740,
+        billing=woocommerce.billing("bundle@example.it", first_name="Bea", country="IT"),
+        line_items=[woocommerce.line_item(1, "Tris di tazze", 3, D("16.666666666666668"), 75)],
+        tax_lines=[woocommerce.tax_line(75, 22)],
+    )
+    return {**document, "total": "61.00", "total_tax": "11.00"}  # 50.00 + 22 % VAT
+
+
 def _woo_many_lines() -> Json:
     items = [
         woocommerce.line_item(
@@ -248,6 +260,7 @@ CORPUS: dict[str, Json] = {
     "woo-long-name-unicode": woocommerce.to_contract(_woo_long_name()),
     "woo-by-weight": woocommerce.to_contract(_woo_by_weight()),
     "woo-150-lines": woocommerce.to_contract(_woo_many_lines()),
+    "woo-float-price": woocommerce.to_contract(_woo_three_for_fifty()),
     "woo-email-only": woocommerce.to_contract(_woo_email_only()),
     "woo-usd-inclusive": woocommerce.to_contract(_woo_usd_inclusive()),
     "shopify-guest-nulls": shopify.to_contract(_shopify_guest_nulls()),
