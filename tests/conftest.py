@@ -15,12 +15,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import structlog
-from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.nx_server import running_nx
 from tests.support.rabbit import RabbitNames, delete_declared
 from worker.logs import configure_logging
+from worker.store.mongo import Database, open_database, with_database
 
 pytest_plugins = ["tests.support.zoho_fixtures"]
 
@@ -48,14 +47,12 @@ def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-async def mongo_db(mongodb_uri: str) -> AsyncIterator[AsyncDatabase[dict[str, object]]]:
-    """A database of this test's own, dropped when it ends."""
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
-        mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True
-    )
+async def mongo_db(mongodb_uri: str) -> AsyncIterator[Database]:
+    """A database of this test's own, opened as the worker opens its own; dropped when it ends."""
     name = f"t_{uuid.uuid4().hex[:16]}"
+    client, db = open_database(with_database(mongodb_uri, name), serverSelectionTimeoutMS=5000)
     try:
-        yield client[name]
+        yield db
     finally:
         await client.drop_database(name)
         await client.close()

@@ -250,6 +250,8 @@ def _decode(body: bytes) -> object:
         return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise EventRejected("invalid_json", str(exc)) from None
+    except RecursionError:
+        raise EventRejected("invalid_json", "nested too deeply to parse") from None
 
 
 def _no_constant(name: str) -> object:

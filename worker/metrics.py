@@ -21,7 +21,7 @@ TOKEN_REFRESHES = Counter(
 )
 EVENTS = Counter(
     "zbsync_events",
-    "Order events consumed, by routing key and outcome (stored, stale, dead_lettered, retry).",
+    "Order events consumed, by routing key and outcome (stored, stale, dead_lettered, returned).",
     ["type", "outcome"],
 )
 DEAD_LETTERED = Counter(

@@ -11,14 +11,13 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pymongo import AsyncMongoClient
 
 from tests.support.budget_checks import assert_within_limits
 from worker.store.budget import BudgetRepository
+from worker.store.mongo import open_database
 from worker.zoho.budget_ledger import Ask, BudgetLimits, Granted, Lane
 
 LIMITS = BudgetLimits(
@@ -69,9 +68,7 @@ class Race:
 @asynccontextmanager
 async def racing(uri: str) -> AsyncIterator[Race]:
     """A fresh database and one client per replica."""
-    clients: list[AsyncMongoClient[dict[str, Any]]] = [
-        AsyncMongoClient(uri, serverSelectionTimeoutMS=5000) for _ in range(REPLICAS)
-    ]
+    clients = [open_database(uri, serverSelectionTimeoutMS=5000)[0] for _ in range(REPLICAS)]
     name = f"t_{uuid.uuid4().hex[:16]}"
     try:
         yield Race([BudgetRepository(c[name]) for c in clients])

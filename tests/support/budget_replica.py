@@ -22,6 +22,7 @@ from pymongo import AsyncMongoClient
 
 from worker.clock import SystemClock
 from worker.store.budget import BudgetRepository
+from worker.store.mongo import open_database
 from worker.zoho.budget import BudgetLimits, Lane, RequestBudget
 
 
@@ -90,7 +91,7 @@ def _budget(args: argparse.Namespace, client: AsyncMongoClient[dict[str, Any]]) 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Do the work and say what happened."""
     clock = SystemClock()
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(args.mongodb_uri)
+    client, _ = open_database(args.mongodb_uri)
     replica = Replica(args, _budget(args, client))
     started = clock.now_ms()
     try:

@@ -13,12 +13,12 @@ import sys
 
 import aiohttp
 from cryptography.fernet import Fernet, MultiFernet
-from pymongo import AsyncMongoClient
 
 from worker.clock import SystemClock
 from worker.logs import configure_logging
 from worker.sandbox.config import OAuthClient
 from worker.store.connection import ConnectionRepository
+from worker.store.mongo import open_database
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
 from worker.zoho.tokens import TokenManager
 
@@ -27,7 +27,7 @@ async def main(uri: str, db_name: str, key: str, accounts_url: str, owner: str) 
     """Wait for the go signal, then get a token like a worker would."""
     configure_logging("json")
     client = OAuthClient()
-    mongo: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(uri)
+    mongo, _ = open_database(uri)
     async with aiohttp.ClientSession() as http:
         endpoint = TokenEndpoint(
             http, accounts_url, OAuthClientCredentials(client.client_id, client.client_secret)

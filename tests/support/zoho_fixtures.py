@@ -171,10 +171,12 @@ async def add_fault(
     request_class: str,
     mode: str,
     times: int | None = 1,
+    seconds: float = 0.0,
 ) -> None:
-    """Inject a sandbox fault for the next ``times`` requests of ``request_class``."""
-    async with http.post(
-        f"{sandbox.origin}/_sandbox/faults",
-        json={"request_class": request_class, "mode": mode, "times": times},
-    ) as resp:
+    """Inject a sandbox fault for the next ``times`` requests of ``request_class``.
+
+    ``seconds``: how long a ``latency`` fault holds each request (sandbox time).
+    """
+    rule = {"request_class": request_class, "mode": mode, "times": times, "seconds": seconds}
+    async with http.post(f"{sandbox.origin}/_sandbox/faults", json=rule) as resp:
         assert resp.status in (200, 201), await resp.text()

@@ -90,6 +90,14 @@ def test_each_malformed_message_is_rejected_with_its_reason(
     assert rejected.detail
 
 
+@pytest.mark.parametrize("opening", [b"[", b'{"a":'])
+def test_a_deeply_nested_body_is_invalid_json_not_a_crash(opening: bytes) -> None:
+    rejected = rejection(opening * 100_000)
+
+    assert rejected.reason == "invalid_json"
+    assert "nested" in rejected.detail
+
+
 def test_envelope_without_time_names_the_field() -> None:
     rejected = rejection(encode(envelope(PAID_ORDER, time=None)))
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
+from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, add_fault, grant_code
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
-from worker.zoho.errors import ConnectionBroken, MintingDenied, ZohoUnavailable
+from worker.zoho.errors import ConnectionBroken, MintingDenied, ZohoUnavailable, ZohoUnreachable
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
 
 
@@ -79,12 +79,25 @@ async def test_a_token_endpoint_failure_is_transient(
     ) as resp:
         assert resp.status in (200, 201)
 
-    with pytest.raises(ZohoUnavailable):
+    with pytest.raises(ZohoUnavailable) as caught:
         await token_endpoint.refresh("1000.whatever")
+    assert not isinstance(caught.value, ZohoUnreachable)  # it reached Zoho
 
 
-async def test_an_unreachable_accounts_server_is_transient(http: aiohttp.ClientSession) -> None:
+async def test_a_reset_after_sending_is_transient_and_not_unreachable(
+    http: aiohttp.ClientSession, sandbox: RunningSandbox, token_endpoint: TokenEndpoint
+) -> None:
+    await add_fault(http, sandbox, "oauth.token", "applied_then_reset")
+
+    with pytest.raises(ZohoUnavailable) as caught:
+        await token_endpoint.refresh("1000.whatever")
+    assert not isinstance(caught.value, ZohoUnreachable)
+
+
+async def test_an_unreachable_accounts_server_is_transient_and_nothing_was_sent(
+    http: aiohttp.ClientSession,
+) -> None:
     endpoint = TokenEndpoint(http, "http://127.0.0.1:9", CREDENTIALS)
 
-    with pytest.raises(ZohoUnavailable):
+    with pytest.raises(ZohoUnreachable):
         await endpoint.refresh("1000.whatever")

@@ -6,11 +6,17 @@ import aiohttp
 import pytest
 
 from tests.support.stepping_clock import SteppingClock
-from tests.support.zoho_fixtures import sandbox_counter
+from tests.support.zoho_fixtures import CREDENTIALS, add_fault, sandbox_counter
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository, StoredConnection
-from worker.zoho.errors import ConnectionBroken, MintingDenied, TokenUnavailable, ZohoUnavailable
+from worker.zoho.errors import (
+    ConnectionBroken,
+    MintingDenied,
+    TokenUnavailable,
+    ZohoUnavailable,
+    ZohoUnreachable,
+)
 from worker.zoho.oauth import TokenEndpoint
 from worker.zoho.tokens import TokenManager, TokenPolicy
 
@@ -185,22 +191,18 @@ async def _advance_sandbox(http: aiohttp.ClientSession, sandbox: RunningSandbox,
         assert resp.status == 200
 
 
-async def test_failed_token_calls_do_not_use_up_the_mint_budget(
+async def test_a_token_call_that_never_left_does_not_use_up_the_mint_budget(
     http: aiohttp.ClientSession,
-    sandbox: RunningSandbox,
     connected: StoredConnection,
-    tokens: TokenManager,
     connections: ConnectionRepository,
+    token_endpoint: TokenEndpoint,
     clock: SteppingClock,
 ) -> None:
-    """An accounts outage must not leave minting blocked for ten minutes after it ends."""
-    async with http.post(
-        f"{sandbox.origin}/_sandbox/faults",
-        json={"request_class": "oauth.token", "mode": "rejected_500", "times": 12},
-    ) as resp:
-        assert resp.status == 201
+    """An accounts server nobody can connect to must not leave minting blocked after it is back."""
+    endpoint = TokenEndpoint(http, "http://127.0.0.1:9", CREDENTIALS)  # refused: nothing is sent
+    tokens = TokenManager(connections, lambda _: endpoint, clock, owner="replica-a")
     for _ in range(12):
-        with pytest.raises(ZohoUnavailable):
+        with pytest.raises(ZohoUnreachable):
             await tokens.access_token()
         with pytest.raises(TokenUnavailable):
             await tokens.access_token()  # paused briefly: no call while the server struggles
@@ -209,5 +211,33 @@ async def test_failed_token_calls_do_not_use_up_the_mint_budget(
     stored = await connections.load()
     assert stored is not None
     assert stored.mints_ms == ()
+    endpoint = token_endpoint
     assert await tokens.access_token()
+
+
+@pytest.mark.parametrize("mode", ["rejected_500", "applied_then_reset"])
+async def test_a_token_call_that_may_have_minted_stays_counted(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+    mode: str,
+) -> None:
+    """SPEC §5: a mint whose request may have left counts even when its answer was lost."""
+    await add_fault(http, sandbox, "oauth.token", mode, times=10)
+    for _ in range(10):
+        with pytest.raises(ZohoUnavailable) as caught:
+            await tokens.access_token()
+        assert not isinstance(caught.value, ZohoUnreachable)
+        clock.advance(6)
+
+    stored = await connections.load()
+    assert stored is not None
+    assert len(stored.mints_ms) == 10
+    with pytest.raises(TokenUnavailable) as refused:
+        await tokens.access_token()  # an 11th would be over Zoho's limit: not sent
+    assert refused.value.retry_at_ms == stored.mints_ms[0] + 600_000
+    assert await sandbox_counter(http, sandbox, f"fault.{mode}") == 10
     assert await sandbox_counter(http, sandbox, "oauth.access_denied") == 0

@@ -3,6 +3,7 @@
     ZohoError                      base: Zoho's ``code`` and ``message``, the HTTP status
     ├── TransientZohoError         try again later; the order stays due
     │   ├── ZohoUnavailable        network error, timeout, HTTP 5xx / code 1000
+    │   │   └── ZohoUnreachable    no connection was made: the request surely never left
     │   ├── RateLimited            HTTP 429 code 44 (minute) or 1070 (concurrency)
     │   ├── DailyLimitReached      HTTP 429 code 45, or the local daily budget is spent
     │   ├── TokenUnavailable       a token refresh is in progress, or minting is paused
@@ -54,6 +55,10 @@ class TransientZohoError(ZohoError):
 
 class ZohoUnavailable(TransientZohoError):
     """Zoho could not be reached, timed out, or failed on its side."""
+
+
+class ZohoUnreachable(ZohoUnavailable):
+    """No connection was made (refused, DNS, TLS, connect timeout): nothing was sent."""
 
 
 class RateLimited(TransientZohoError):

@@ -7,7 +7,9 @@ status. Failures map onto ``worker.zoho.errors``:
 - ``invalid_code`` / ``invalid_token``: the refresh token is dead → ``ConnectionBroken``
 - ``invalid_client`` / ``invalid_client_secret``: the client is wrong → ``ConnectionBroken``
 - "Access Denied" (too many mints): → ``MintingDenied``
-- network trouble, timeouts, HTTP 5xx, a body that is not JSON → ``ZohoUnavailable``
+- no connection made (refused, DNS, TLS, connect timeout): nothing was sent → ``ZohoUnreachable``
+- a timeout or reset after connecting, HTTP 5xx, a body that is not JSON → ``ZohoUnavailable``:
+  the request may have reached Zoho, and a mint may have happened
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from typing import Any
 import aiohttp
 
 from .datacenters import REVOKE_PATH, TOKEN_PATH
-from .errors import ConnectionBroken, MintingDenied, ZohoUnavailable, ZohoValidationError
+from .errors import (
+    ConnectionBroken,
+    MintingDenied,
+    ZohoUnavailable,
+    ZohoUnreachable,
+    ZohoValidationError,
+)
 
 DEAD_GRANT = frozenset({"invalid_code", "invalid_token", "invalid_grant"})
 BAD_CLIENT = frozenset({"invalid_client", "invalid_client_secret", "unauthorized_client"})
@@ -103,8 +111,10 @@ class TokenEndpoint:
                 self._origin + path, data=form, timeout=self._timeout
             ) as resp:
                 status, text = resp.status, await resp.text()
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise ZohoUnreachable(f"Zoho accounts unreachable: {type(exc).__name__}") from None
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise ZohoUnavailable(f"Zoho accounts unreachable: {type(exc).__name__}") from None
+            raise ZohoUnavailable(f"no answer from Zoho accounts: {type(exc).__name__}") from None
         body = _json_object(text)
         _raise_for_token_error(status, body, expect_tokens=expect_tokens)
         return body

@@ -6,14 +6,26 @@ is left. Otherwise one replica takes the refresh lease — a field in the same
 document, written by compare-and-swap — and mints; the others keep using the
 old token while it is still valid, or wait for the new version.
 
+Within a replica, one in-process flight: while a refresh runs, other callers
+of the same manager wait for it (or keep using a token that is still valid)
+instead of each taking the replica's own lease in turn and minting again.
+
+The lease outlasts the token call by construction: ``TokenPolicy.lease_ms`` is
+the call's time limit plus a margin, and the manager cuts the call off at that
+limit whatever the endpoint's own timeout says.
+
 Zoho allows 10 mints per refresh token per 10 minutes; the mint log in the
-document keeps every replica together under that cap. "Access Denied" stops
-all minting for 10 minutes. A dead refresh token marks the connection broken:
-every later call fails fast with ``ConnectionBroken`` until a person reconnects.
+document keeps every replica together under that cap. An attempt is logged
+before its request leaves, and stays logged unless the request surely never
+left (no connection was made): a timeout, reset or 5xx may have minted a token
+whose answer was lost (SPEC §5). "Access Denied" stops all minting for 10
+minutes. A dead refresh token marks the connection broken: every later call
+fails fast with ``ConnectionBroken`` until a person reconnects.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +34,14 @@ import structlog
 from ..clock import Clock
 from ..metrics import TOKEN_REFRESHES
 from ..store.connection import ConnectionRepository, StoredConnection
-from .errors import ConnectionBroken, MintingDenied, TokenUnavailable, TransientZohoError
+from .errors import (
+    ConnectionBroken,
+    MintingDenied,
+    TokenUnavailable,
+    TransientZohoError,
+    ZohoUnavailable,
+    ZohoUnreachable,
+)
 from .oauth import MintedToken, TokenEndpoint
 
 log = structlog.get_logger(__name__)
@@ -35,10 +54,20 @@ class TokenPolicy:
     mint_limit: int = 10
     mint_window_ms: int = 600_000
     lockout_ms: int = 600_000
-    lease_ms: int = 30_000
+    call_timeout_ms: int = 20_000  # the whole token call, cut off here
+    lease_margin_ms: int = 10_000  # the connection reads and writes around the call
     transient_pause_ms: int = 5_000  # after a token call that failed on Zoho's side
     max_refresh_margin_ms: int = 300_000
     poll_seconds: float = 0.05
+
+    def __post_init__(self) -> None:
+        if self.call_timeout_ms <= 0 or self.lease_margin_ms <= 0:
+            raise ValueError("call_timeout_ms and lease_margin_ms must be positive")
+
+    @property
+    def lease_ms(self) -> int:
+        """The refresh lease: longer than the token call can take, by the margin."""
+        return self.call_timeout_ms + self.lease_margin_ms
 
 
 def refresh_margin_ms(expires_in: int, policy: TokenPolicy) -> int:
@@ -47,7 +76,10 @@ def refresh_margin_ms(expires_in: int, policy: TokenPolicy) -> int:
 
 
 class TokenManager:
-    """Hands out a valid access token; refreshes it single-flight across replicas."""
+    """Hands out a valid access token; refreshes it single-flight across replicas and within one.
+
+    One manager per replica (its ``owner``): the in-process flight is per manager.
+    """
 
     def __init__(
         self,
@@ -62,6 +94,7 @@ class TokenManager:
         self._clock = clock
         self._owner = owner
         self._policy = policy or TokenPolicy()
+        self._flight = asyncio.Lock()
         # From the last read of the connection: where Books calls go.
         self.data_center: str | None = None
         self.api_domain: str | None = None
@@ -71,16 +104,23 @@ class TokenManager:
         connection = await self._connected()
         if self._fresh(connection, rejected=None):
             return str(connection.access_token)
-        return await self._renew(rejected=None)
+        return await self._renew(connection, rejected=None)
 
     async def after_unauthorized(self, rejected: str) -> str:
         """Zoho refused ``rejected``: take a newer shared token, or refresh."""
         connection = await self._connected()
         if connection.access_token != rejected and self._valid(connection):
             return str(connection.access_token)
-        return await self._renew(rejected=rejected)
+        return await self._renew(connection, rejected=rejected)
 
-    async def _renew(self, rejected: str | None) -> str:
+    async def _renew(self, connection: StoredConnection, rejected: str | None) -> str:
+        """Join this replica's one flight; while it runs, a still-valid token will do."""
+        if self._flight.locked() and (usable := self._still_usable(connection, rejected)):
+            return usable
+        async with self._flight:
+            return await self._renew_in_flight(rejected)
+
+    async def _renew_in_flight(self, rejected: str | None) -> str:
         deadline = self._clock.now_ms() + 2 * self._policy.lease_ms
         while True:
             connection = await self._connected()
@@ -116,9 +156,8 @@ class TokenManager:
         )
 
     async def _mint(self, leased: StoredConnection) -> str:
-        endpoint = self._endpoint_for(leased)
         try:
-            minted = await endpoint.refresh(leased.refresh_token)
+            minted = await self._call(leased)
         except ConnectionBroken as exc:
             TOKEN_REFRESHES.labels("broken").inc()
             await self._update(status="broken", broken_reason=exc.message)
@@ -130,20 +169,33 @@ class TokenManager:
             await self._update(denied_until_ms=until)
             log.warning("zoho refused to mint; minting paused", until_ms=until)
             raise MintingDenied(exc.message, retry_at_ms=until) from None
+        except ZohoUnreachable:
+            TOKEN_REFRESHES.labels("unreachable").inc()
+            # Nothing was sent, so nothing was minted: this attempt (logged last) leaves the count.
+            await self._pause(mints_ms=leased.mints_ms[:-1])
+            raise
         except TransientZohoError:
             TOKEN_REFRESHES.labels("unavailable").inc()
-            # A 5xx or a network failure almost surely minted nothing: take the attempt out of
-            # the count, and let every replica wait a little instead of hammering the server.
-            attempt = leased.mints_ms[-1]
-            await self._update(
-                mints_ms=tuple(stamp for stamp in leased.mints_ms if stamp != attempt),
-                denied_until_ms=self._clock.now_ms() + self._policy.transient_pause_ms,
-            )
+            await self._pause()  # the request may have minted: the attempt stays counted
             raise
         await self._store_minted(minted)
         TOKEN_REFRESHES.labels("minted").inc()
         log.info("zoho access token refreshed", expires_in=minted.expires_in)
         return minted.access_token
+
+    async def _call(self, leased: StoredConnection) -> MintedToken:
+        """The token call, over before the lease is (``TokenPolicy.lease_ms``)."""
+        endpoint = self._endpoint_for(leased)
+        try:
+            async with asyncio.timeout(self._policy.call_timeout_ms / 1000):
+                return await endpoint.refresh(leased.refresh_token)
+        except TimeoutError:
+            raise ZohoUnavailable("Zoho accounts did not answer in time") from None
+
+    async def _pause(self, **changes: object) -> None:
+        """Every replica waits a little before the next attempt, instead of hammering Zoho."""
+        until = self._clock.now_ms() + self._policy.transient_pause_ms
+        await self._update(denied_until_ms=until, **changes)
 
     async def _store_minted(self, minted: MintedToken) -> None:
         now = self._clock.now_ms()
