@@ -149,7 +149,7 @@ def budget(mongo_db: Database, sandbox_config: SandboxConfig) -> RequestBudget:
 
 
 @pytest.fixture
-async def books(
+async def zoho_http(
     http: aiohttp.ClientSession,
     sandbox: RunningSandbox,
     sandbox_config: SandboxConfig,
@@ -158,11 +158,16 @@ async def books(
     token_endpoint: TokenEndpoint,
     budget: RequestBudget,
     no_backoff: None,
-) -> ZohoBooks:
-    """The Books client as the worker builds it, pointed at the sandbox (real clock)."""
+) -> ZohoHttp:
+    """The Books transport as the worker builds it, pointed at the sandbox (real clock)."""
     tokens = TokenManager(connections, lambda _: token_endpoint, SystemClock(), owner="replica-a")
-    zoho = ZohoHttp(http, sandbox.api_url, sandbox_config.organization_id, tokens, budget)
-    return ZohoBooks(zoho)
+    return ZohoHttp(http, sandbox.api_url, sandbox_config.organization_id, tokens, budget)
+
+
+@pytest.fixture
+def books(zoho_http: ZohoHttp) -> ZohoBooks:
+    """The Books client as the worker builds it, pointed at the sandbox (real clock)."""
+    return ZohoBooks(zoho_http)
 
 
 async def add_fault(

@@ -22,16 +22,11 @@ from tests.support.shifted_clock import ShiftedClock
 from tests.support.zoho_fixtures import add_fault
 from tests.sync.conftest import Harness, build_harness
 from worker.domain.invoice_mapping import MappingSettings
-from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
-from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
 from worker.store.orders import Intent, OrderRecord, OrderRepository
 from worker.sync.policy import SyncPolicy
-from worker.zoho.budget import RequestBudget
 from worker.zoho.http import ZohoHttp
-from worker.zoho.oauth import TokenEndpoint
-from worker.zoho.tokens import TokenManager
 
 LAG_MS = 30_000
 POLICY = SyncPolicy(list_lag_wait_ms=LAG_MS, mapping=MappingSettings())
@@ -39,23 +34,6 @@ POLICY = SyncPolicy(list_lag_wait_ms=LAG_MS, mapping=MappingSettings())
 
 async def _nothing() -> None:
     return None
-
-
-@pytest.fixture
-def zoho_http(
-    http: aiohttp.ClientSession,
-    sandbox: RunningSandbox,
-    sandbox_config: SandboxConfig,
-    connections: ConnectionRepository,
-    token_endpoint: TokenEndpoint,
-    budget: RequestBudget,
-    connected: object,
-    no_backoff: None,
-) -> ZohoHttp:
-    """The Books transport as the ``books`` fixture builds it, for a hooked client."""
-    del connected, no_backoff  # fixtures needed for their effect only
-    tokens = TokenManager(connections, lambda _: token_endpoint, ShiftedClock(), owner="replica-a")
-    return ZohoHttp(http, sandbox.api_url, sandbox_config.organization_id, tokens, budget)
 
 
 @pytest.fixture

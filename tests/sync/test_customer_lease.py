@@ -21,21 +21,17 @@ from tests.support.mapping import order
 from tests.support.zoho_fixtures import sandbox_state
 from worker.clock import SystemClock
 from worker.domain.catalog import Catalog
-from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
-from worker.store.connection import ConnectionRepository, StoredConnection
 from worker.store.contacts import ContactLink, ContactLinks
 from worker.store.leases import Leases
 from worker.store.mongo import Database
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.contacts import ContactResolver
 from worker.zoho.books import ZohoBooks
-from worker.zoho.budget import Lane, RequestBudget
+from worker.zoho.budget import Lane
 from worker.zoho.errors import TransientZohoError
 from worker.zoho.http import JsonObject, ZohoHttp
 from worker.zoho.models import Contact
-from worker.zoho.oauth import TokenEndpoint
-from worker.zoho.tokens import TokenManager
 
 LIVE = Lane.LIVE
 TTL = 30_000
@@ -89,20 +85,9 @@ class RenewalsFail(Leases):
 
 
 @pytest.fixture
-def gated_books(
-    http: aiohttp.ClientSession,
-    sandbox: RunningSandbox,
-    sandbox_config: SandboxConfig,
-    connected: StoredConnection,
-    connections: ConnectionRepository,
-    token_endpoint: TokenEndpoint,
-    budget: RequestBudget,
-    no_backoff: None,
-) -> GatedBooks:
+def gated_books(zoho_http: ZohoHttp) -> GatedBooks:
     """The Books client as the worker builds it, with gates."""
-    tokens = TokenManager(connections, lambda _: token_endpoint, SystemClock(), owner="replica-a")
-    zoho = ZohoHttp(http, sandbox.api_url, sandbox_config.organization_id, tokens, budget)
-    return GatedBooks(zoho)
+    return GatedBooks(zoho_http)
 
 
 @pytest.fixture
@@ -139,12 +124,9 @@ async def test_a_hold_longer_than_the_ttl_is_renewed_and_excludes_others(
     gated_books: GatedBooks, catalog: Catalog, mongo_db: Database
 ) -> None:
     clock, leases = ManualClock(), Leases(mongo_db)
-    resolver = ContactResolver(
-        gated_books, ContactLinks(mongo_db), leases, clock, owner="a", lease_ttl_ms=TTL
+    gate, resolving = await _held_at(
+        "create_contact", gated_books, catalog, mongo_db, leases, clock
     )
-    gated_books.gates["create_contact"] = gate = Gate()
-    resolving = asyncio.create_task(resolver.resolve(ORDER, catalog, LIVE))
-    await first_of(gate.reached.wait(), resolving)
 
     for _ in range(4):  # 4 x TTL/3: the hold outlasts the TTL
         assert clock.deadlines(), "nothing renews the customer lease"
@@ -168,12 +150,9 @@ async def test_a_taken_over_holder_sends_no_contact_create(
     sandbox: RunningSandbox,
 ) -> None:
     clock, leases = ManualClock(), Leases(mongo_db)
-    resolver = ContactResolver(
-        gated_books, ContactLinks(mongo_db), leases, clock, owner="a", lease_ttl_ms=TTL
+    gate, resolving = await _held_at(
+        "contacts_by_email", gated_books, catalog, mongo_db, leases, clock
     )
-    gated_books.gates["contacts_by_email"] = gate = Gate()
-    resolving = asyncio.create_task(resolver.resolve(ORDER, catalog, LIVE))
-    await first_of(gate.reached.wait(), resolving)
 
     clock.advance(TTL + 1)  # past expiry, without a renewal in between
     assert await leases.acquire(lease_name(gated_books), "b", TTL, clock.now_ms()) is not None
@@ -192,12 +171,9 @@ async def test_a_taken_over_holder_saves_no_link(
     gated_books: GatedBooks, catalog: Catalog, mongo_db: Database
 ) -> None:
     clock, leases = ManualClock(), Leases(mongo_db)
-    resolver = ContactResolver(
-        gated_books, ContactLinks(mongo_db), leases, clock, owner="a", lease_ttl_ms=TTL
+    gate, resolving = await _held_at(
+        "create_contact", gated_books, catalog, mongo_db, leases, clock
     )
-    gated_books.gates["create_contact"] = gate = Gate()
-    resolving = asyncio.create_task(resolver.resolve(ORDER, catalog, LIVE))
-    await first_of(gate.reached.wait(), resolving)
 
     clock.advance(TTL + 1)
     assert await leases.acquire(lease_name(gated_books), "b", TTL, clock.now_ms()) is not None
@@ -219,12 +195,9 @@ async def test_a_failed_renewal_stops_the_work_while_it_waits(
     sandbox: RunningSandbox,
 ) -> None:
     clock, leases = ManualClock(), RenewalsFail(mongo_db)
-    resolver = ContactResolver(
-        gated_books, ContactLinks(mongo_db), leases, clock, owner="a", lease_ttl_ms=TTL
+    gate, resolving = await _held_at(
+        "contacts_by_email", gated_books, catalog, mongo_db, leases, clock
     )
-    gated_books.gates["contacts_by_email"] = gate = Gate()
-    resolving = asyncio.create_task(resolver.resolve(ORDER, catalog, LIVE))
-    await first_of(gate.reached.wait(), resolving)
 
     leases.failing = True
     assert clock.deadlines(), "nothing renews the customer lease"
@@ -236,3 +209,21 @@ async def test_a_failed_renewal_stops_the_work_while_it_waits(
         await resolving
     gate.opened.set()
     assert await contacts_in_zoho(http, sandbox) == 0
+
+
+async def _held_at(
+    call: str,
+    books: GatedBooks,
+    catalog: Catalog,
+    mongo_db: Database,
+    leases: Leases,
+    clock: ManualClock,
+) -> tuple[Gate, asyncio.Task[str]]:
+    """A resolver for ``ORDER`` on its way, held at the gate of ``call``."""
+    resolver = ContactResolver(
+        books, ContactLinks(mongo_db), leases, clock, owner="a", lease_ttl_ms=TTL
+    )
+    books.gates[call] = gate = Gate()
+    resolving = asyncio.create_task(resolver.resolve(ORDER, catalog, LIVE))
+    await first_of(gate.reached.wait(), resolving)
+    return gate, resolving
