@@ -12,11 +12,14 @@ import contextlib
 import json
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 DEFAULT_WAIT = 60.0
+ZBSYNC_RUN = ("-m", "worker", "run")
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, what: str = "condition") -> None:
@@ -39,14 +42,13 @@ class WorkerProcess:
     _reader: asyncio.Task[None] | None = None
 
     @classmethod
-    async def start(cls, env: dict[str, str]) -> WorkerProcess:
-        """Start a worker and return once it consumes."""
+    async def start(cls, env: dict[str, str], command: Sequence[str] = ZBSYNC_RUN) -> WorkerProcess:
+        """Start a worker (``python`` + ``command``) and return once it consumes."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "worker",
-            "run",
+            *command,
             env=env,
+            cwd=CHECKOUT,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
