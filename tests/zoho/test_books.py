@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import aiohttp
 import pytest
 
+from worker.sandbox.server import RunningSandbox
 from worker.zoho.books import ZohoBooks
 from worker.zoho.budget import Lane
 from worker.zoho.errors import DuplicateName, ZohoNotFound
@@ -131,3 +133,16 @@ async def test_deleting_twice_says_not_found(books: ZohoBooks) -> None:
     assert caught.value.code == 1002
     with pytest.raises(ZohoNotFound):
         await books.invoice(invoice.invoice_id, LIVE)
+
+
+async def test_a_lookup_by_reference_asks_for_every_status(
+    books: ZohoBooks, http: aiohttp.ClientSession, sandbox: RunningSandbox
+) -> None:
+    await books.invoices_by_reference("ORD-1001", LIVE)
+
+    async with http.get(
+        f"{sandbox.origin}/_sandbox/calls", params={"request_class": "invoices.list"}
+    ) as resp:
+        calls = (await resp.json())["calls"]
+    assert [call["query"]["filter_by"] for call in calls] == ["Status.All"]
+    assert calls[0]["query"]["reference_number"] == "ORD-1001"
