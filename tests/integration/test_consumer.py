@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aio_pika
 import pytest
+import structlog
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from prometheus_client import REGISTRY
 from pymongo.errors import ServerSelectionTimeoutError
@@ -219,3 +220,27 @@ async def test_an_unexpected_store_error_is_retried_and_the_message_returned_on_
     assert message.redelivered
     assert broken.calls == 1
     assert await waiting(channel, topology.dead_letter_queue) == 0
+
+
+async def test_storing_an_event_runs_with_its_event_and_order_id_in_the_log_context(
+    amqp_url: str, channel: AbstractChannel, topology: Topology, clock: ManualClock
+) -> None:
+    seen: list[dict[str, object]] = []
+
+    async def store(event: OrderEvent) -> bool:
+        seen.append(structlog.contextvars.get_contextvars())
+        return True
+
+    consumer = OrderConsumer(amqp_url, topology, store, lambda _: None, prefetch=1, clock=clock)
+    await consumer.start()
+    try:
+        await publish_body(channel, topology, PAID, routing_key="order.paid", message_id="e7")
+
+        async def stored() -> bool:
+            return bool(seen)
+
+        await eventually(stored, what="the event stored")
+    finally:
+        await consumer.close()
+    event = parse_event(PAID)
+    assert seen == [{"event_id": event.event_id, "order_id": event.order_id}]

@@ -139,7 +139,8 @@ class OrderConsumer:
         self._handlers.add(task)
         try:
             delivery = _Delivery(message, Holding(self._retry, self._clock, self._stopping))
-            await self._settle(delivery, await self._until_handled(delivery))
+            with structlog.contextvars.bound_contextvars(event_id=message.message_id):
+                await self._settle(delivery, await self._until_handled(delivery))
         finally:
             self._handlers.discard(task)
 
@@ -167,6 +168,10 @@ class OrderConsumer:
             except EventRejected as rejected:
                 await self._dead_letter(delivery.message, rejected)
                 return Outcome.DEAD_LETTERED
+            # Every later line of this delivery says which event and order it is about.
+            structlog.contextvars.bind_contextvars(
+                event_id=delivery.event.event_id, order_id=delivery.event.order_id
+            )
         stored = await self._store(delivery.event)
         return Outcome.STORED if stored else Outcome.STALE
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 
 import structlog
 
@@ -51,7 +52,10 @@ class SyncLoop:
         if order_id in self._running:
             self._again.add(order_id)
             return
-        task = asyncio.create_task(self._work(order_id, lane), name=f"sync-{order_id}")
+        # A fresh context: the pass binds its own order id, not the kicking event's log context.
+        task = asyncio.create_task(
+            self._work(order_id, lane), name=f"sync-{order_id}", context=contextvars.Context()
+        )
         self._running[order_id] = task
 
     async def run(self) -> None:

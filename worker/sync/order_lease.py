@@ -102,7 +102,7 @@ class OrderLease:
                 return
             except Exception as exc:
                 self._broken = f"renewing the lease failed: {type(exc).__name__}"
-                log.warning("order lease renewal failed", order_id=self.order_id, error=repr(exc))
+                log.warning("order lease renewal failed", error=repr(exc))
                 return
             self._until_ms = until
 
@@ -122,4 +122,4 @@ class OrderLease:
         except LeaseLost:
             pass
         except Exception as exc:
-            log.warning("order lease not released", order_id=self.order_id, error=repr(exc))
+            log.warning("order lease not released", error=repr(exc))

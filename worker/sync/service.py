@@ -80,6 +80,10 @@ class OrderSync:
         ``manual``: a person asked (a manual pass, Generate): Zoho is written even with auto
         sync off.
         """
+        with structlog.contextvars.bound_contextvars(order_id=order_id, lane=lane.name):
+            return await self._sync(order_id, lane, actor, manual=manual)
+
+    async def _sync(self, order_id: str, lane: Lane, actor: str, *, manual: bool) -> bool:
         # One holder per call, not per replica: two tasks of one process exclude each other too.
         holder = f"{self._owner}/{uuid.uuid4().hex[:12]}"
         record = await self._orders.change(order_id, lambda r: self._take_lease(r, holder, manual))
@@ -99,7 +103,7 @@ class OrderSync:
                     if retry_later:
                         break
             except LeaseLost as lost:
-                log.warning("lease lost while working", order_id=order_id, why=str(lost))
+                log.warning("lease lost while working", why=str(lost))
         return True
 
     def _take_lease(
@@ -178,7 +182,7 @@ class OrderSync:
             return Outcome(State.NEEDS_ATTENTION, exc.reason, exc.from_configuration)
         # A bug or an unforeseen answer: back off like a transient failure, so one bad order
         # is retried ever more slowly instead of on every poll.
-        log.error("unexpected error in a pass", order_id=record.order_id, exc_info=exc)
+        log.error("unexpected error in a pass", exc_info=exc)
         return self._retry(record, State.FAILED, f"unexpected error: {exc!r}"[:500], None)
 
     async def _drive(
@@ -187,7 +191,7 @@ class OrderSync:
         work, facts = await self._preparer.prepare(record, lease, lane)
         while True:
             decision = decide(facts)
-            log.debug("decided", order_id=record.order_id, step=decision.step.value)
+            log.info("decided", step=decision.step.value)
             if decision.step is Step.SETTLE:
                 assert decision.state is not None
                 return Outcome(decision.state, decision.reason)

@@ -165,11 +165,19 @@ class ZohoHttp:
                 await call.before_send()
             started = time.perf_counter()
             status, body = await self._exchange(call, token)
-            ZOHO_CALL_SECONDS.labels(call.name).observe(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            ZOHO_CALL_SECONDS.labels(call.name).observe(seconds)
             if status == 429:  # inside the slot: the budget's hourly probe for 45 depends on it
                 await self._budget.note_rate_limited(_code(body) or 44)
         ZOHO_CALLS.labels(call.name, str(status)).inc()
-        log.debug("zoho call", call=call.name, status=status, code=(body or {}).get("code"))
+        # The order (and event) it serves comes from the caller's bound log context.
+        log.info(
+            "zoho call",
+            call=call.name,
+            status=status,
+            code=(body or {}).get("code"),
+            ms=round(seconds * 1000),
+        )
         return status, body
 
     async def _exchange(self, call: Call, token: str) -> tuple[int, JsonObject | None]:
