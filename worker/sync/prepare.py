@@ -28,7 +28,7 @@ from ..zoho.books import ZohoBooks
 from ..zoho.budget import Lane
 from .order_lease import OrderLease
 from .policy import SyncPolicy
-from .steps import Work
+from .steps import Target, Work
 
 
 class NotConnected(Exception):
@@ -75,11 +75,10 @@ class Preparer:
         """The pass's tools and what it knows before its first step."""
         books = self._connected()
         order = Order.model_validate(record.snapshot) if record.snapshot else None
-        manual = record.manual
-        writes_allowed = self._policy.auto_sync or manual
-        draft = None
+        writes_allowed = self._policy.auto_sync or record.manual
+        target = None
         if order is not None and record.paid and not record.deleted and writes_allowed:
-            draft = await self._draft(order, record, lane)
+            target = Target(await self._draft(order, record, lane), order.total)
         work = Work(
             lease=lease,
             books=books,
@@ -87,11 +86,10 @@ class Preparer:
             lane=lane,
             list_lag_wait_ms=self._policy.list_lag_wait_ms,
             request_timeout_ms=self._policy.request_timeout_ms,
-            draft=draft,
             reference=self._reference(record, order),
-            order_total=order.total if order else None,
+            target=target,
         )
-        return work, self._facts(record, books.organization_id, draft)
+        return work, self._facts(record, books.organization_id, target.draft if target else None)
 
     def _connected(self) -> ZohoBooks:
         if self._books is None:

@@ -29,7 +29,7 @@ from . import steps
 from .order_lease import OrderLease
 from .policy import SyncPolicy
 from .prepare import NotConnected, Preparer
-from .steps import Settled, Work
+from .steps import Settle, StepResult, Work
 
 log = structlog.get_logger(__name__)
 STEP_RUNNERS = {
@@ -195,22 +195,19 @@ class OrderSync:
             if decision.step is Step.SETTLE:
                 assert decision.state is not None
                 return Outcome(decision.state, decision.reason)
-            try:
-                record, facts = await self._step(decision.step, work, record, facts, actor)
-            except Settled as done:
-                return Outcome(done.state, done.reason)
+            result = await self._step(decision.step, work, record, facts, actor)
+            if isinstance(result, Settle):
+                return Outcome(result.state, result.reason)
+            record, facts = result.record, result.facts
 
     async def _step(
         self, step: Step, work: Work, record: OrderRecord, facts: Facts, actor: str
-    ) -> tuple[OrderRecord, Facts]:
+    ) -> StepResult:
         """Run one step, with its decision and the Zoho call's outcome in the audit trail."""
         result = "error"
         try:
-            record, facts = await STEP_RUNNERS[step](work, record, facts)
-            result = "done"
-        except Settled as done:
-            result = done.state.value
-            raise
+            outcome = await STEP_RUNNERS[step](work, record, facts)
+            result = outcome.state.value if isinstance(outcome, Settle) else "done"
         except Exception as exc:
             result = type(exc).__name__
             raise
@@ -224,7 +221,7 @@ class OrderSync:
                 result=result,
                 lane=work.lane.name,
             )
-        return record, facts
+        return outcome
 
     def _retry(self, record: OrderRecord, state: State, reason: str, at_ms: int | None) -> Outcome:
         backoff = min(self._policy.max_backoff_ms, 1000 * 2 ** min(record.attempts, 10))

@@ -35,13 +35,31 @@ class NotYet(TransientZohoError):
     """A looked-for invoice may still be missing from Zoho's lists: try again at ``retry_at_ms``."""
 
 
-class Settled(Exception):
-    """A step reached a final state for this pass."""
+@dataclass(frozen=True)
+class Continue:
+    """The step is done; the pass goes on with what is stored and known now."""
 
-    def __init__(self, state: State, reason: str | None = None) -> None:
-        super().__init__(state)
-        self.state = state
-        self.reason = reason
+    record: OrderRecord
+    facts: Facts
+
+
+@dataclass(frozen=True)
+class Settle:
+    """The step reached a final state for this pass."""
+
+    state: State
+    reason: str | None = None
+
+
+StepResult = Continue | Settle
+
+
+@dataclass(frozen=True)
+class Target:
+    """The invoice a paid order should have: the mapped draft and the shop's total."""
+
+    draft: InvoiceDraft
+    total: Decimal
 
 
 @dataclass(frozen=True)
@@ -54,9 +72,8 @@ class Work:
     lane: Lane
     list_lag_wait_ms: int
     request_timeout_ms: int
-    draft: InvoiceDraft | None  # None for a deleted order
-    reference: str | None
-    order_total: Decimal | None
+    reference: str
+    target: Target | None  # None unless a paid order may be written to Zoho
 
     async def write(self, record: OrderRecord, **changes: object) -> OrderRecord:
         """Store ``changes`` on the freshest copy, if our lease still holds."""
@@ -67,24 +84,24 @@ class Work:
         await self.lease.before_send()
 
 
-async def lookup(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
+async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     """Find the invoice by reference before any create; adopt it when it is there."""
     intent = record.intent
     if intent is not None and intent.sent_ms is not None:
         _wait_for_the_list(work, intent, intent.sent_ms)
     # The reference a lost create carried, not one rendered now from a newer template.
     reference = intent.reference if intent is not None and intent.sent else work.reference
-    found = await work.books.invoices_by_reference(reference, work.lane) if reference else []
+    found = await work.books.invoices_by_reference(reference, work.lane)
     if len(found) > 1:
         numbers = ", ".join(sorted(invoice.invoice_number for invoice in found))
-        raise Settled(
+        return Settle(
             State.NEEDS_ATTENTION, f"several invoices have reference {reference}: {numbers}"
         )
     if not found:
         record = await work.write(record, intent=None)
-        return record, replace(facts, lookup_done=True)
+        return Continue(record, replace(facts, lookup_done=True))
     record = await work.write(record, intent=None, invoice=_ref(work, found[0], fingerprint=None))
-    return record, _known(facts, found[0], payload_changed=work.draft is not None)
+    return Continue(record, _known(facts, found[0], payload_changed=work.target is not None))
 
 
 def _wait_for_the_list(work: Work, intent: Intent, sent_ms: int) -> None:
@@ -100,10 +117,9 @@ def _wait_for_the_list(work: Work, intent: Intent, sent_ms: int) -> None:
         )
 
 
-async def create(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
+async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     """Create the draft invoice: intent stored first, its departure stamped as it leaves."""
-    assert work.draft is not None
-    assert work.reference is not None
+    assert work.target is not None
     crash_point("before_intent")
     intent = Intent(organization_id=work.books.organization_id, reference=work.reference,
                     started_ms=work.clock.now_ms())  # fmt: skip
@@ -116,7 +132,7 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRe
 
     try:
         invoice = await work.books.create_invoice(
-            work.draft.payload, work.lane, before_send=leaving
+            work.target.draft.payload, work.lane, before_send=leaving
         )
     except OutcomeUnknown:
         now = work.clock.now_ms()
@@ -127,10 +143,10 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRe
         await work.write(record, intent=None)
         raise
     crash_point("after_create_succeeded")
-    fingerprint = payload_fingerprint(work.draft.payload)
+    fingerprint = payload_fingerprint(work.target.draft.payload)
     record = await work.write(record, intent=None, invoice=_ref(work, invoice, fingerprint))
     crash_point("after_state_written")
-    raise _totals_outcome(work.order_total, invoice)
+    return _totals_outcome(work.target.total, invoice)
 
 
 def _stamped(current: OrderRecord, intent: Intent, now_ms: int) -> Intent:
@@ -143,7 +159,7 @@ def _unknown(current: OrderRecord, now_ms: int) -> Intent | None:
     return current.intent.model_copy(update={"unknown_at_ms": now_ms})
 
 
-async def refresh(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
+async def refresh(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     """Read the known invoice: its status now, or that a person deleted it."""
     known = record.invoice
     assert known is not None
@@ -151,25 +167,25 @@ async def refresh(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderR
         invoice = await work.books.invoice(known.invoice_id, work.lane)
     except ZohoNotFound:
         record = await work.write(record, invoice=known.model_copy(update={"gone": True}))
-        return record, replace(facts, invoice_gone=True, invoice_checked=True)
+        return Continue(record, replace(facts, invoice_gone=True, invoice_checked=True))
     current = {"status": invoice.status, "total": str(invoice.total)}
     record = await work.write(record, invoice=known.model_copy(update=current))
-    return record, _known(facts, invoice, payload_changed=facts.payload_changed)
+    return Continue(record, _known(facts, invoice, payload_changed=facts.payload_changed))
 
 
-async def update(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
+async def update(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     """Replace the draft's content in place (never delete and recreate: that burns a number)."""
-    assert work.draft is not None
+    assert work.target is not None
     assert record.invoice is not None
+    payload = work.target.draft.payload
     invoice = await work.books.update_invoice(
-        record.invoice.invoice_id, work.draft.payload, work.lane, before_send=work.before_write
+        record.invoice.invoice_id, payload, work.lane, before_send=work.before_write
     )
-    fingerprint = payload_fingerprint(work.draft.payload)
-    await work.write(record, invoice=_ref(work, invoice, fingerprint))
-    raise _totals_outcome(work.order_total, invoice)
+    await work.write(record, invoice=_ref(work, invoice, payload_fingerprint(payload)))
+    return _totals_outcome(work.target.total, invoice)
 
 
-async def delete(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRecord, Facts]:
+async def delete(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     """Delete the draft; one that is already gone counts as deleted."""
     assert record.invoice is not None
     with contextlib.suppress(ZohoNotFound):
@@ -177,7 +193,7 @@ async def delete(work: Work, record: OrderRecord, facts: Facts) -> tuple[OrderRe
             record.invoice.invoice_id, work.lane, before_send=work.before_write
         )
     await work.write(record, invoice=record.invoice.model_copy(update={"gone": True}))
-    raise Settled(State.DELETED)
+    return Settle(State.DELETED)
 
 
 def _ref(work: Work, invoice: Invoice, fingerprint: str | None) -> InvoiceRef:
@@ -204,12 +220,11 @@ def _known(facts: Facts, invoice: Invoice, *, payload_changed: bool) -> Facts:
     )
 
 
-def _totals_outcome(order_total: Decimal | None, invoice: Invoice) -> Settled:
+def _totals_outcome(order_total: Decimal, invoice: Invoice) -> Settle:
     """SPEC §4: synced only when Zoho's total equals the order's."""
-    assert order_total is not None
     if totals_match(order_total, invoice.total):
-        return Settled(State.SYNCED)
-    return Settled(
+        return Settle(State.SYNCED)
+    return Settle(
         State.NEEDS_ATTENTION,
         f"total mismatch: the order says {_money(order_total)}, Zoho computed "
         f"{_money(invoice.total)}",
