@@ -41,6 +41,7 @@ from worker.bootstrap import replica_name
 from worker.clock import SystemClock
 from worker.config import Settings
 from worker.demo_samples import envelope
+from worker.domain.budget_ledger import BudgetLimits
 from worker.logs import configure_logging
 from worker.messaging.publisher import publish_body
 from worker.messaging.topology import Topology, declare
@@ -49,7 +50,6 @@ from worker.sandbox.server import RunningSandbox, serving
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import open_database, with_database
 from worker.store.orders import OrderRepository
-from worker.zoho.budget import BudgetLimits
 from worker.zoho.connect import store_refresh_token
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
 

@@ -22,6 +22,7 @@ import structlog
 from .bootstrap import build_zoho, connect_from_environment, replica_name
 from .clock import SystemClock
 from .config import Settings, require_for_run
+from .domain.budget_ledger import BudgetLimits
 from .domain.invoice_mapping import MappingSettings
 from .events import OrderEvent
 from .messaging.consumer import OrderConsumer
@@ -44,7 +45,6 @@ from .sync.loop import SyncLoop
 from .sync.policy import SyncPolicy
 from .sync.prepare import Preparer
 from .sync.service import OrderSync
-from .zoho.budget import BudgetLimits
 
 log = structlog.get_logger(__name__)
 

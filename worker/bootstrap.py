@@ -15,12 +15,14 @@ import aiohttp
 
 from .clock import Clock, SystemClock
 from .config import ConfigError, Settings
+from .domain.budget_ledger import BudgetLimits
+from .domain.connection import StoredConnection
 from .domain.create_timing import request_timeout_ms
 from .store.budget import BudgetRepository
-from .store.connection import ConnectionRepository, StoredConnection
+from .store.connection import ConnectionRepository
 from .store.mongo import Database
 from .zoho.books import ZohoBooks
-from .zoho.budget import BudgetLimits, RequestBudget
+from .zoho.budget import RequestBudget
 from .zoho.connect import adopt_environment_token
 from .zoho.datacenters import resolve_endpoints
 from .zoho.http import ZohoHttp

@@ -35,6 +35,7 @@ from .demo_report import (
     print_orders,
 )
 from .demo_samples import MALFORMED, envelope, later_events, sample_orders
+from .domain.lanes import Lane
 from .messaging.publisher import publish_body
 from .messaging.topology import Topology, declare
 from .sandbox.config import OAuthClient, SandboxConfig
@@ -42,7 +43,6 @@ from .sandbox.server import RunningSandbox, serving
 from .store.connection import ConnectionRepository
 from .store.mongo import Database, open_database, with_database
 from .store.orders import OrderRepository
-from .zoho.budget import Lane
 from .zoho.connect import store_refresh_token
 from .zoho.oauth import OAuthClientCredentials, TokenEndpoint
 

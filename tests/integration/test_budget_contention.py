@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.budget_checks import assert_within_limits
+from worker.domain.budget_ledger import Ask, BudgetLimits, Granted
+from worker.domain.lanes import Lane
 from worker.store.budget import BudgetRepository
 from worker.store.mongo import open_database
-from worker.zoho.budget_ledger import Ask, BudgetLimits, Granted, Lane
 
 LIMITS = BudgetLimits(
     requests_per_window=6, window_ms=1000, daily_limit=20, day_ms=5000, max_concurrency=4,

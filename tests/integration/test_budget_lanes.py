@@ -10,7 +10,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.budgets import Recorder, Replicas
 from tests.support.manual_clock import ManualClock
-from worker.zoho.budget import BudgetLimits, Lane
+from worker.domain.budget_ledger import BudgetLimits
+from worker.domain.lanes import Lane
 from worker.zoho.errors import DailyLimitReached
 
 LIMITS = BudgetLimits(requests_per_window=20, window_ms=1000, max_concurrency=5)

@@ -11,8 +11,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.budgets import ORGANIZATION_ID, Recorder, Replicas
 from tests.support.manual_clock import ManualClock
+from worker.domain.lanes import Lane
 from worker.store.budget import BudgetRepository
-from worker.zoho.budget import Lane, RequestBudget
+from worker.zoho.budget import RequestBudget
 from worker.zoho.errors import DailyLimitReached
 
 HOUR_MS = 3_600_000

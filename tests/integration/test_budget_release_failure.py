@@ -9,8 +9,10 @@ from pymongo.errors import AutoReconnect
 
 from tests.support.budgets import ORGANIZATION_ID
 from tests.support.manual_clock import ManualClock
+from worker.domain.budget_ledger import BudgetLimits
+from worker.domain.lanes import Lane
 from worker.store.budget import BudgetRepository
-from worker.zoho.budget import BudgetLimits, Lane, RequestBudget
+from worker.zoho.budget import RequestBudget
 
 
 class _ReleaseFails(BudgetRepository):

@@ -10,9 +10,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.budgets import ORGANIZATION_ID, HeldSlot, Recorder, Replicas
 from tests.support.manual_clock import ManualClock
+from worker.domain.budget_ledger import Ask
+from worker.domain.lanes import Lane
 from worker.store.budget import BudgetRepository
-from worker.zoho.budget import Lane
-from worker.zoho.budget_ledger import Ask
 from worker.zoho.errors import DailyLimitReached
 
 

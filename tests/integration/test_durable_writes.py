@@ -16,9 +16,10 @@ from pymongo.monitoring import (
 from pymongo.read_concern import ReadConcern
 
 from worker.app import Stores
+from worker.domain.connection import StoredConnection
 from worker.events import parse_event
 from worker.store.budget import BudgetRepository
-from worker.store.connection import ConnectionRepository, StoredConnection
+from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database, open_database, with_database
 from worker.sync.intake import take_in
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from worker.zoho.budget_ledger import BudgetLimits
+from worker.domain.budget_ledger import BudgetLimits
 
 
 def busiest_window(stamps: list[int], window_ms: int) -> int:

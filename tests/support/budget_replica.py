@@ -21,9 +21,11 @@ import aiohttp
 from pymongo import AsyncMongoClient
 
 from worker.clock import SystemClock
+from worker.domain.budget_ledger import BudgetLimits
+from worker.domain.lanes import Lane
 from worker.store.budget import BudgetRepository
 from worker.store.mongo import open_database
-from worker.zoho.budget import BudgetLimits, Lane, RequestBudget
+from worker.zoho.budget import RequestBudget
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:

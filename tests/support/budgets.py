@@ -9,8 +9,10 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.support.manual_clock import ManualClock
+from worker.domain.budget_ledger import BudgetLimits
+from worker.domain.lanes import Lane
 from worker.store.budget import BudgetRepository
-from worker.zoho.budget import BudgetLimits, Lane, RequestBudget
+from worker.zoho.budget import RequestBudget
 
 ORGANIZATION_ID = "20061234567"
 SMALL = BudgetLimits(requests_per_window=3, window_ms=1000, max_concurrency=5)

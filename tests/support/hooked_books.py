@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from worker.domain.lanes import Lane
 from worker.zoho.books import ZohoBooks
-from worker.zoho.budget import Lane
 from worker.zoho.http import BeforeSend, JsonObject, ZohoHttp
 from worker.zoho.models import Invoice
 

@@ -17,7 +17,7 @@ from typing import Any
 from worker import app
 from worker.cli import main
 from worker.config import Settings
-from worker.zoho.budget import BudgetLimits
+from worker.domain.budget_ledger import BudgetLimits
 from worker.zoho.plans import daily_limit
 
 WINDOW_ENV = "ZBSYNC_TEST_BUDGET_WINDOW_MS"

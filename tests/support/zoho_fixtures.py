@@ -14,13 +14,15 @@ from cryptography.fernet import Fernet, MultiFernet
 
 from tests.support.stepping_clock import SteppingClock
 from worker.clock import SystemClock
+from worker.domain.budget_ledger import BudgetLimits
+from worker.domain.connection import StoredConnection
 from worker.sandbox.config import OAuthClient, SandboxConfig
 from worker.sandbox.server import RunningSandbox, serving
 from worker.store.budget import BudgetRepository
-from worker.store.connection import ConnectionRepository, StoredConnection
+from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
 from worker.zoho.books import ZohoBooks
-from worker.zoho.budget import BudgetLimits, RequestBudget
+from worker.zoho.budget import RequestBudget
 from worker.zoho.connect import store_refresh_token
 from worker.zoho.http import ZohoHttp
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint

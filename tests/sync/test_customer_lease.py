@@ -21,6 +21,7 @@ from tests.support.mapping import order
 from tests.support.zoho_fixtures import sandbox_state
 from worker.clock import SystemClock
 from worker.domain.catalog import Catalog
+from worker.domain.lanes import Lane
 from worker.sandbox.server import RunningSandbox
 from worker.store.contacts import ContactLink, ContactLinks
 from worker.store.leases import Leases
@@ -28,7 +29,6 @@ from worker.store.mongo import Database
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.contacts import ContactResolver
 from worker.zoho.books import ZohoBooks
-from worker.zoho.budget import Lane
 from worker.zoho.errors import TransientZohoError
 from worker.zoho.http import JsonObject, ZohoHttp
 from worker.zoho.models import Contact

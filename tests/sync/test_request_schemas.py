@@ -11,8 +11,8 @@ from typing import Any
 from tests.support.orders import event, order_data
 from tests.support.zoho_fixtures import sandbox_counter
 from tests.sync.conftest import Harness
+from worker.domain.lanes import Lane
 from worker.zoho.books import ZohoBooks
-from worker.zoho.budget import Lane
 
 LIVE = Lane.LIVE
 MOVED = {"line1": "Corso Como 5", "city": "Torino", "postcode": "10121", "country": "IT"}

@@ -8,16 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support.budget_checks import assert_within_limits, busiest_window
-from worker.zoho.budget_ledger import (
+from worker.domain.budget_ledger import (
     Ask,
     BudgetLimits,
     BudgetState,
     Granted,
-    Lane,
     current,
     grant,
     release,
 )
+from worker.domain.lanes import Lane
 
 LIMITS = BudgetLimits(
     requests_per_window=5, window_ms=1000, daily_limit=8, day_ms=4_000, max_concurrency=3,

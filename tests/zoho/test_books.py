@@ -7,9 +7,9 @@ from decimal import Decimal
 import aiohttp
 import pytest
 
+from worker.domain.lanes import Lane
 from worker.sandbox.server import RunningSandbox
 from worker.zoho.books import ZohoBooks
-from worker.zoho.budget import Lane
 from worker.zoho.errors import DuplicateName, ZohoNotFound
 from worker.zoho.models import Tax
 

@@ -10,9 +10,9 @@ from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
 from worker.bootstrap import build_zoho, connect_from_environment
 from worker.clock import SystemClock
 from worker.config import ConfigError, Settings
+from worker.domain.lanes import Lane
 from worker.sandbox.server import RunningSandbox
 from worker.store.mongo import Database
-from worker.zoho.budget import Lane
 from worker.zoho.oauth import TokenEndpoint
 
 

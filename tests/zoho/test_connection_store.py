@@ -6,11 +6,8 @@ import pytest
 from cryptography.fernet import Fernet, MultiFernet
 
 from tests.support.stepping_clock import SteppingClock
-from worker.store.connection import (
-    ConnectionRepository,
-    SealedTokenUnreadable,
-    StoredConnection,
-)
+from worker.domain.connection import StoredConnection
+from worker.store.connection import ConnectionRepository, SealedTokenUnreadable
 from worker.store.mongo import ZOHO_CONNECTIONS, Database
 from worker.zoho.connect import adopt_environment_token, store_refresh_token
 

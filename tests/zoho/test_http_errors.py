@@ -17,11 +17,13 @@ from tests.support.zoho_fixtures import (
     sandbox_state,
 )
 from worker.clock import SystemClock
+from worker.domain.connection import StoredConnection
+from worker.domain.lanes import Lane
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
-from worker.store.connection import ConnectionRepository, StoredConnection
+from worker.store.connection import ConnectionRepository
 from worker.zoho.books import ZohoBooks
-from worker.zoho.budget import Lane, RequestBudget
+from worker.zoho.budget import RequestBudget
 from worker.zoho.connect import store_refresh_token
 from worker.zoho.errors import (
     DailyLimitReached,

@@ -7,9 +7,11 @@ import pytest
 
 from tests.support.stepping_clock import SteppingClock
 from tests.support.zoho_fixtures import CREDENTIALS, add_fault, sandbox_counter
+from worker.domain.connection import StoredConnection
+from worker.domain.token_rules import TokenPolicy
 from worker.sandbox.config import SandboxConfig
 from worker.sandbox.server import RunningSandbox
-from worker.store.connection import ConnectionRepository, StoredConnection
+from worker.store.connection import ConnectionRepository
 from worker.zoho.errors import (
     ConnectionBroken,
     MintingDenied,
@@ -18,7 +20,7 @@ from worker.zoho.errors import (
     ZohoUnreachable,
 )
 from worker.zoho.oauth import TokenEndpoint
-from worker.zoho.tokens import TokenManager, TokenPolicy
+from worker.zoho.tokens import TokenManager
 
 
 async def test_first_call_mints_and_later_calls_reuse_the_shared_token(

@@ -9,8 +9,9 @@ import aiohttp
 
 from tests.support.zoho_fixtures import sandbox_counter
 from worker.clock import SystemClock
+from worker.domain.connection import StoredConnection
 from worker.sandbox.server import RunningSandbox
-from worker.store.connection import ConnectionRepository, StoredConnection
+from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
 
 REPLICAS = 3

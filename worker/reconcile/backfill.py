@@ -9,9 +9,9 @@ from __future__ import annotations
 import structlog
 
 from ..clock import Clock
+from ..domain.lanes import Lane
 from ..store.orders import OrderRepository
 from ..store.reconciler import ReconcilerStore
-from ..zoho.budget import Lane
 
 log = structlog.get_logger(__name__)
 

@@ -24,6 +24,7 @@ import structlog
 
 from ..clock import Clock
 from ..domain.catalog import Catalog
+from ..domain.lanes import Lane
 from ..events import Order, OrderEvent
 from ..metrics import RECONCILER_ORDERS, RECONCILER_PASSES, RECONCILER_SECONDS
 from ..store.audit import AuditTrail
@@ -31,7 +32,6 @@ from ..store.orders import OrderRepository
 from ..store.reconciler import ReconcilerStore
 from ..sync.intake import take_in
 from ..sync.service import OrderSync
-from ..zoho.budget import Lane
 from .feed import FeedError, FeedResult
 
 log = structlog.get_logger(__name__)

@@ -10,7 +10,7 @@ One document per organization in ``zoho_budgets``::
      paused_until_ms: Int64}               # code 45 (absent when not paused)
 
 Every change reads the document, applies a pure rule from
-``worker.zoho.budget_ledger`` and writes the whole document back with
+``worker.domain.budget_ledger`` and writes the whole document back with
 ``replace_one({"_id": id, "version": v}, ...)``; a replica that loses the race
 reads again. Only forms that behave the same on MongoDB and nx-27017 are used
 (see ``../shared/mongodb-in-tests.md``).
@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from bson import Int64
 from pymongo.errors import DuplicateKeyError
 
-from ..zoho.budget_ledger import (
+from ..domain.budget_ledger import (
     Ask,
     BudgetLimits,
     BudgetState,
@@ -50,7 +50,10 @@ class BudgetContention(RuntimeError):
 
 
 class BudgetRepository:
-    """Reads and changes organizations' budgets by compare-and-swap."""
+    """Reads and changes organizations' budgets by compare-and-swap.
+
+    Implements ``worker.zoho.ports.BudgetStore``.
+    """
 
     def __init__(self, database: Database) -> None:
         self._collection = database[ZOHO_BUDGETS]

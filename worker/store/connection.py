@@ -11,13 +11,13 @@ concurrency that behaves the same on MongoDB and the test server).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from typing import Any
 
 from bson import Int64
 from cryptography.fernet import InvalidToken, MultiFernet
 from pymongo.errors import DuplicateKeyError
 
+from ..domain.connection import StoredConnection
 from .mongo import ZOHO_CONNECTIONS, Database, Document
 
 PRIMARY = "primary"
@@ -29,41 +29,11 @@ class SealedTokenUnreadable(Exception):
     """A stored token cannot be decrypted with any configured key."""
 
 
-@dataclass(frozen=True)
-class StoredConnection:
-    """The connection as the worker sees it: tokens in plain text, in memory only."""
-
-    data_center: str
-    client_id: str
-    refresh_token: str
-    status: str = "connected"  # connected | broken
-    broken_reason: str | None = None
-    accounts_origin: str | None = None  # from the consent redirect's accounts-server
-    api_domain: str | None = None
-    access_token: str | None = None
-    access_expires_at_ms: int = 0
-    expires_in: int = 0
-    lease_owner: str | None = None
-    lease_until_ms: int = 0
-    mints_ms: tuple[int, ...] = ()
-    denied_until_ms: int = 0
-    env_fingerprint: str | None = None
-    updated_at_ms: int = 0
-    version: int = field(default=0, compare=False)
-
-    def replace(self, **changes: Any) -> StoredConnection:
-        """A copy with ``changes`` applied (same version: the write decides the next one)."""
-        return dataclasses.replace(self, **changes)
-
-    def __repr__(self) -> str:
-        return (
-            f"StoredConnection(data_center={self.data_center!r}, status={self.status!r}, "
-            f"version={self.version}, access_expires_at_ms={self.access_expires_at_ms})"
-        )
-
-
 class ConnectionRepository:
-    """Reads and compare-and-swap writes of one connection document."""
+    """Reads and compare-and-swap writes of one connection document.
+
+    Implements ``worker.zoho.ports.ConnectionStore``.
+    """
 
     def __init__(self, db: Database, cipher: MultiFernet, connection_id: str = PRIMARY) -> None:
         self._collection = db[ZOHO_CONNECTIONS]

@@ -10,8 +10,8 @@ import asyncio
 
 from ..clock import Clock
 from ..domain.catalog import Catalog
+from ..domain.lanes import Lane
 from ..zoho.books import ZohoBooks
-from ..zoho.budget import Lane
 from ..zoho.catalog_adapter import catalog_from
 
 DEFAULT_TTL_MS = 600_000

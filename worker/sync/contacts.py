@@ -26,12 +26,12 @@ from ..domain.contact_mapping import (
     name_with_email_and_currency,
     new_contact_payload,
 )
+from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
 from ..events import Order
 from ..store.contacts import ContactLink, ContactLinks
 from ..store.leases import Leases
 from ..zoho.books import ZohoBooks
-from ..zoho.budget import Lane
 from ..zoho.catalog_adapter import contact_snapshot
 from ..zoho.errors import DuplicateName
 from ..zoho.models import Contact

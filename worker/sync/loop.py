@@ -16,8 +16,8 @@ import contextvars
 import structlog
 
 from ..clock import Clock
+from ..domain.lanes import Lane
 from ..store.orders import OrderRepository
-from ..zoho.budget import Lane
 from .service import OrderSync
 
 log = structlog.get_logger(__name__)

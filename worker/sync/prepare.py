@@ -22,10 +22,10 @@ from ..domain.invoice_mapping import (
     payload_fingerprint,
     render_reference,
 )
+from ..domain.lanes import Lane
 from ..events import Order
 from ..store.orders import OrderRecord
 from ..zoho.books import ZohoBooks
-from ..zoho.budget import Lane
 from .order_lease import OrderLease
 from .policy import SyncPolicy
 from .steps import Target, Work

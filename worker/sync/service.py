@@ -20,10 +20,10 @@ import structlog
 from ..clock import Clock
 from ..domain.create_timing import unknown_since_takeover_ms
 from ..domain.decisions import Facts, State, Step, decide
+from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
 from ..store.audit import AuditTrail
 from ..store.orders import Intent, LeaseLost, OrderRecord, OrderRepository
-from ..zoho.budget import Lane
 from ..zoho.errors import ConnectionBroken, PermanentZohoError, TransientZohoError
 from . import steps
 from .order_lease import OrderLease

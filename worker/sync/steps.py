@@ -22,9 +22,9 @@ from ..domain.create_timing import lookup_ready_at_ms
 from ..domain.decisions import Facts, State
 from ..domain.invoice_mapping import InvoiceDraft, payload_fingerprint
 from ..domain.invoice_totals import totals_match
+from ..domain.lanes import Lane
 from ..store.orders import Intent, InvoiceRef, OrderRecord
 from ..zoho.books import ZohoBooks
-from ..zoho.budget import Lane
 from ..zoho.errors import OutcomeUnknown, TransientZohoError, ZohoError, ZohoNotFound
 from ..zoho.models import Invoice
 from .crash import crash_point

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from .budget import Lane
+from ..domain.lanes import Lane
 from .errors import ZohoUnavailable
 from .http import BeforeSend, JsonObject, ZohoHttp
 from .models import Contact, Currency, Invoice, Organization, Tax

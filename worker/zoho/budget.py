@@ -1,7 +1,7 @@
 """Every Zoho call waits for budget instead of meeting a 429.
 
 One budget per organization, shared by all replicas through MongoDB
-(``worker/store/budget.py``; the rules are in ``budget_ledger``): at most
+(the ``BudgetStore`` port; the rules are in ``worker.domain.budget_ledger``): at most
 ``requests_per_window`` grants in any sliding window, ``daily_limit`` a day and
 ``max_concurrency`` in flight. A request counts when its slot is granted::
 
@@ -39,13 +39,12 @@ from dataclasses import dataclass
 import structlog
 
 from ..clock import Clock
-from ..store.budget import BudgetRepository
-from .budget_ledger import Ask, BudgetLimits, BudgetUsage, Granted, Lane, Refused
+from ..domain.budget_ledger import Ask, BudgetLimits, BudgetUsage, Granted, Refused
+from ..domain.lanes import Lane
 from .budget_queue import LaneQueue, Ticket
 from .budget_release import ReleaseBatcher
 from .errors import DailyLimitReached
-
-__all__ = ["BudgetLimits", "BudgetUsage", "Lane", "RequestBudget"]
+from .ports import BudgetStore
 
 log = structlog.get_logger(__name__)
 MIN_POLL_MS = 10
@@ -71,7 +70,7 @@ class RequestBudget:
 
     def __init__(
         self,
-        repository: BudgetRepository,
+        repository: BudgetStore,
         organization_id: str,
         limits: BudgetLimits,
         clock: Clock,

@@ -1,4 +1,4 @@
-"""One writer per process: this process's releases and grants reach MongoDB together.
+"""One writer per process: this process's releases and grants reach the shared store together.
 
 Every change is a compare-and-swap on the organization's one document, so a
 process's own releases and its head waiter's grant would mostly race each
@@ -14,13 +14,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from ..store.budget import BudgetRepository
+from .ports import BudgetStore
 
 
 class ReleaseBatcher:
     """Gives back this process's in-flight slots, batched."""
 
-    def __init__(self, repository: BudgetRepository, organization_id: str) -> None:
+    def __init__(self, repository: BudgetStore, organization_id: str) -> None:
         self._repository = repository
         self._organization_id = organization_id
         self._pending: set[str] = set()

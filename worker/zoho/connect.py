@@ -14,7 +14,8 @@ import hashlib
 import structlog
 
 from ..clock import Clock
-from ..store.connection import ConnectionRepository, StoredConnection
+from ..domain.connection import StoredConnection
+from .ports import ConnectionStore
 
 log = structlog.get_logger(__name__)
 
@@ -25,7 +26,7 @@ def fingerprint(refresh_token: str) -> str:
 
 
 async def store_refresh_token(
-    repository: ConnectionRepository,
+    repository: ConnectionStore,
     clock: Clock,
     *,
     data_center: str,
@@ -58,7 +59,7 @@ async def store_refresh_token(
 
 
 async def adopt_environment_token(
-    repository: ConnectionRepository,
+    repository: ConnectionStore,
     clock: Clock,
     *,
     data_center: str,

@@ -21,8 +21,8 @@ import aiohttp
 import stamina
 import structlog
 
+from ..domain.lanes import Lane
 from ..metrics import ZOHO_CALL_SECONDS, ZOHO_CALLS
-from .budget import Lane
 from .errors import (
     DailyLimitReached,
     DuplicateName,

@@ -1,10 +1,11 @@
 """Access tokens shared by every replica: refreshed early, once, and never too often.
 
-The access token lives (encrypted) in the connection document in MongoDB.
-A caller gets it from there while more than min(300 s, 10 % of its lifetime)
-is left. Otherwise one replica takes the refresh lease — a field in the same
-document, written by compare-and-swap — and mints; the others keep using the
-old token while it is still valid, or wait for the new version.
+The access token lives in the shared connection record (the ``ConnectionStore``
+port; MongoDB, encrypted). A caller gets it from there while more than
+min(300 s, 10 % of its lifetime) is left. Otherwise one replica takes the
+refresh lease — a field in the same record, written by compare-and-swap — and
+mints; the others keep using the old token while it is still valid, or wait
+for the new version.
 
 Within a replica, one in-process flight: while a refresh runs, other callers
 of the same manager wait for it (or keep using a token that is still valid)
@@ -21,19 +22,30 @@ left (no connection was made): a timeout, reset or 5xx may have minted a token
 whose answer was lost (SPEC §5). "Access Denied" stops all minting for 10
 minutes. A dead refresh token marks the connection broken: every later call
 fails fast with ``ConnectionBroken`` until a person reconnects.
+
+The timing rules (fresh, still usable, mint window, blocked until) are pure
+functions in ``worker.domain.token_rules``; this module does the reads, writes
+and the token call they lead to.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import structlog
 
 from ..clock import Clock
+from ..domain.connection import StoredConnection
+from ..domain.token_rules import (
+    TokenPolicy,
+    is_fresh,
+    leased_by_other,
+    mint_blocked_until,
+    recent_mints,
+    usable_token,
+)
 from ..metrics import TOKEN_REFRESHES
-from ..store.connection import ConnectionRepository, StoredConnection
 from .errors import (
     ConnectionBroken,
     MintingDenied,
@@ -43,36 +55,9 @@ from .errors import (
     ZohoUnreachable,
 )
 from .oauth import MintedToken, TokenEndpoint
+from .ports import ConnectionStore
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class TokenPolicy:
-    """Zoho's token limits and how long replicas wait for each other."""
-
-    mint_limit: int = 10
-    mint_window_ms: int = 600_000
-    lockout_ms: int = 600_000
-    call_timeout_ms: int = 20_000  # the whole token call, cut off here
-    lease_margin_ms: int = 10_000  # the connection reads and writes around the call
-    transient_pause_ms: int = 5_000  # after a token call that failed on Zoho's side
-    max_refresh_margin_ms: int = 300_000
-    poll_seconds: float = 0.05
-
-    def __post_init__(self) -> None:
-        if self.call_timeout_ms <= 0 or self.lease_margin_ms <= 0:
-            raise ValueError("call_timeout_ms and lease_margin_ms must be positive")
-
-    @property
-    def lease_ms(self) -> int:
-        """The refresh lease: longer than the token call can take, by the margin."""
-        return self.call_timeout_ms + self.lease_margin_ms
-
-
-def refresh_margin_ms(expires_in: int, policy: TokenPolicy) -> int:
-    """Refresh when less than min(300 s, 10 % of the token's lifetime) is left."""
-    return min(policy.max_refresh_margin_ms, expires_in * 100)
 
 
 class TokenManager:
@@ -83,7 +68,7 @@ class TokenManager:
 
     def __init__(
         self,
-        repository: ConnectionRepository,
+        repository: ConnectionStore,
         endpoint_for: Callable[[StoredConnection], TokenEndpoint],
         clock: Clock,
         owner: str,
@@ -102,20 +87,22 @@ class TokenManager:
     async def access_token(self) -> str:
         """A token with enough life left, refreshing first when it has not."""
         connection = await self._connected()
-        if self._fresh(connection, rejected=None):
+        if is_fresh(connection, self._clock.now_ms(), self._policy, rejected=None):
             return str(connection.access_token)
         return await self._renew(connection, rejected=None)
 
     async def after_unauthorized(self, rejected: str) -> str:
         """Zoho refused ``rejected``: take a newer shared token, or refresh."""
         connection = await self._connected()
-        if connection.access_token != rejected and self._valid(connection):
-            return str(connection.access_token)
+        if usable := usable_token(connection, self._clock.now_ms(), rejected):
+            return usable
         return await self._renew(connection, rejected=rejected)
 
     async def _renew(self, connection: StoredConnection, rejected: str | None) -> str:
         """Join this replica's one flight; while it runs, a still-valid token will do."""
-        if self._flight.locked() and (usable := self._still_usable(connection, rejected)):
+        if self._flight.locked() and (
+            usable := usable_token(connection, self._clock.now_ms(), rejected)
+        ):
             return usable
         async with self._flight:
             return await self._renew_in_flight(rejected)
@@ -124,18 +111,19 @@ class TokenManager:
         deadline = self._clock.now_ms() + 2 * self._policy.lease_ms
         while True:
             connection = await self._connected()
-            if self._fresh(connection, rejected):
+            now = self._clock.now_ms()
+            if is_fresh(connection, now, self._policy, rejected):
                 return str(connection.access_token)
-            fallback = self._still_usable(connection, rejected)
-            blocked_until = self._mint_blocked_until(connection)
+            fallback = usable_token(connection, now, rejected)
+            blocked_until = mint_blocked_until(connection, now, self._policy)
             if blocked_until:
                 if fallback:
                     return fallback
                 raise TokenUnavailable("token minting is paused", retry_at_ms=blocked_until)
-            if self._leased_by_other(connection):
+            if leased_by_other(connection, self._owner, now):
                 if fallback:
                     return fallback
-                if self._clock.now_ms() > deadline:
+                if now > deadline:
                     raise TokenUnavailable("another replica is refreshing the token")
                 await self._clock.sleep(self._policy.poll_seconds)
                 continue
@@ -145,7 +133,7 @@ class TokenManager:
 
     async def _take_lease(self, connection: StoredConnection) -> StoredConnection | None:
         now = self._clock.now_ms()
-        recent = self._recent_mints(connection)
+        recent = recent_mints(connection, now, self._policy)
         return await self._repository.save(
             connection.replace(
                 lease_owner=self._owner,
@@ -227,40 +215,3 @@ class TokenManager:
             raise ConnectionBroken(connection.broken_reason or "the Zoho connection is broken")
         self.data_center, self.api_domain = connection.data_center, connection.api_domain
         return connection
-
-    def _valid(self, connection: StoredConnection) -> bool:
-        return bool(connection.access_token) and (
-            connection.access_expires_at_ms > self._clock.now_ms()
-        )
-
-    def _fresh(self, connection: StoredConnection, rejected: str | None) -> bool:
-        margin = refresh_margin_ms(connection.expires_in, self._policy)
-        return (
-            bool(connection.access_token)
-            and connection.access_token != rejected
-            and connection.access_expires_at_ms - self._clock.now_ms() > margin
-        )
-
-    def _still_usable(self, connection: StoredConnection, rejected: str | None) -> str | None:
-        if self._valid(connection) and connection.access_token != rejected:
-            return connection.access_token
-        return None
-
-    def _leased_by_other(self, connection: StoredConnection) -> bool:
-        return (
-            connection.lease_owner not in (None, self._owner)
-            and connection.lease_until_ms > self._clock.now_ms()
-        )
-
-    def _recent_mints(self, connection: StoredConnection) -> tuple[int, ...]:
-        since = self._clock.now_ms() - self._policy.mint_window_ms
-        return tuple(stamp for stamp in connection.mints_ms if stamp > since)
-
-    def _mint_blocked_until(self, connection: StoredConnection) -> int | None:
-        now = self._clock.now_ms()
-        if connection.denied_until_ms > now:
-            return connection.denied_until_ms
-        recent = self._recent_mints(connection)
-        if len(recent) >= self._policy.mint_limit:
-            return min(recent) + self._policy.mint_window_ms
-        return None

@@ -1,6 +1,7 @@
 """The rules of one organization's shared request budget, as pure state transitions.
 
-No I/O here: ``worker/store/budget.py`` loads a :class:`BudgetState`, applies
+No I/O here: a store (``worker/store/budget.py``, behind the
+``worker.zoho.ports.BudgetStore`` port) loads a :class:`BudgetState`, applies
 one of these functions and writes the result back by compare-and-swap, so every
 replica sees the same rules applied to the same state.
 
@@ -19,23 +20,12 @@ when a backfill runs somewhere.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-
-class Lane(enum.IntEnum):
-    """Who is asking; a lower value is served first."""
-
-    MANUAL = 0
-    LIVE = 1
-    RECONCILER = 2
-    BACKFILL = 3
-
-
-AUTOMATIC_LANES = frozenset({Lane.LIVE, Lane.RECONCILER, Lane.BACKFILL})
+from .lanes import AUTOMATIC_LANES, Lane
 
 # Share of the window and of the daily cap a lane may fill (the rest is headroom
 # for higher lanes on any replica).
