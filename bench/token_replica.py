@@ -17,9 +17,9 @@ from pydantic import HttpUrl, SecretStr
 from worker.bootstrap import build_zoho, replica_name
 from worker.config import Settings
 from worker.logs import configure_logging
-from worker.sandbox.config import OAuthClient
 from worker.store.mongo import open_database
 from worker.zoho.budget import Lane
+from zoho_sandbox import OAuthClient
 
 PACE_SECONDS = 2.5  # three replicas: 72 calls a minute, under the 90 budget
 

@@ -19,8 +19,7 @@ EXIT_CONFIG = 2
 
 def _sandbox(args: argparse.Namespace) -> int:
     """Run the Zoho Books sandbox until interrupted."""
-    from .sandbox.config import SandboxConfig
-    from .sandbox.server import serve_forever
+    from zoho_sandbox import SandboxConfig, serve_forever
 
     overrides = json.loads(Path(args.config).read_text()) if args.config else {}
     for field in ("time_scale", "requests_per_minute", "daily_limit", "max_concurrency"):

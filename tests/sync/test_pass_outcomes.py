@@ -16,12 +16,12 @@ import pytest
 from tests.support.orders import event, order_data
 from tests.sync.conftest import Harness, build_harness
 from worker.domain.catalog import Catalog
-from worker.sandbox.server import RunningSandbox
 from worker.store.mongo import Database
 from worker.store.orders import OrderRecord, OrderRepository
 from worker.sync.policy import SyncPolicy
 from worker.zoho.books import ZohoBooks
 from worker.zoho.budget import Lane
+from zoho_sandbox import RunningSandbox
 
 Hook = Callable[[int], Awaitable[None]]
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 import aiohttp
 import pytest
 
-from worker.sandbox.server import RunningSandbox
 from worker.zoho.books import ZohoBooks
 from worker.zoho.budget import Lane
 from worker.zoho.errors import DuplicateName, ZohoNotFound
 from worker.zoho.models import Tax
+from zoho_sandbox import RunningSandbox
 
 LIVE = Lane.LIVE
 

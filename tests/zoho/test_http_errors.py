@@ -17,8 +17,6 @@ from tests.support.zoho_fixtures import (
     sandbox_state,
 )
 from worker.clock import SystemClock
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository, StoredConnection
 from worker.zoho.books import ZohoBooks
 from worker.zoho.budget import Lane, RequestBudget
@@ -35,6 +33,7 @@ from worker.zoho.http import ZohoHttp
 from worker.zoho.jsonio import InexactAmount
 from worker.zoho.oauth import TokenEndpoint
 from worker.zoho.tokens import TokenManager
+from zoho_sandbox import RunningSandbox, SandboxConfig
 
 LIVE = Lane.LIVE
 

@@ -7,8 +7,6 @@ import pytest
 
 from tests.support.stepping_clock import SteppingClock
 from tests.support.zoho_fixtures import CREDENTIALS, add_fault, sandbox_counter
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository, StoredConnection
 from worker.zoho.errors import (
     ConnectionBroken,
@@ -19,6 +17,7 @@ from worker.zoho.errors import (
 )
 from worker.zoho.oauth import TokenEndpoint
 from worker.zoho.tokens import TokenManager, TokenPolicy
+from zoho_sandbox import RunningSandbox, SandboxConfig
 
 
 async def test_first_call_mints_and_later_calls_reuse_the_shared_token(

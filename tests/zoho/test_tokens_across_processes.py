@@ -9,9 +9,9 @@ import aiohttp
 
 from tests.support.zoho_fixtures import sandbox_counter
 from worker.clock import SystemClock
-from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository, StoredConnection
 from worker.store.mongo import Database
+from zoho_sandbox import RunningSandbox
 
 REPLICAS = 3
 
