@@ -35,10 +35,9 @@ from typing import Any
 
 import aiohttp
 
-from tests.sandbox.conftest import SandboxClient
 from tests.support.nx_server import running_nx
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox, serving
+from tests.support.sandbox_client import SandboxClient
+from zoho_sandbox import RunningSandbox, SandboxConfig, serving
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 CONFIG = SandboxConfig(time_scale=60, requests_per_minute=100, plan_name="PREMIUM")

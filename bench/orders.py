@@ -45,13 +45,12 @@ from worker.domain.budget_ledger import BudgetLimits
 from worker.logs import configure_logging
 from worker.messaging.publisher import publish_body
 from worker.messaging.topology import Topology, declare
-from worker.sandbox.config import OAuthClient, SandboxConfig
-from worker.sandbox.server import RunningSandbox, serving
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import open_database, with_database
 from worker.store.orders import OrderRepository
 from worker.zoho.connect import store_refresh_token
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
 
 CUSTOMERS = 300
 SANDBOX = SandboxConfig(

@@ -28,9 +28,9 @@ from bench.orders import BUDGET, SANDBOX, _order, _settings
 from worker.app import build_worker
 from worker.bootstrap import replica_name
 from worker.logs import configure_logging
-from worker.sandbox.server import serving
 from worker.store.mongo import open_database
 from worker.store.orders import ORDERS, OrderRecord, OrderRepository
+from zoho_sandbox import serving
 
 MISSING = 100
 BATCH = 2000

@@ -18,8 +18,8 @@ from worker.bootstrap import build_zoho, replica_name
 from worker.config import Settings
 from worker.domain.lanes import Lane
 from worker.logs import configure_logging
-from worker.sandbox.config import OAuthClient
 from worker.store.mongo import open_database
+from zoho_sandbox import OAuthClient
 
 PACE_SECONDS = 2.5  # three replicas: 72 calls a minute, under the 90 budget
 

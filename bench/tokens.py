@@ -26,11 +26,10 @@ from pymongo import AsyncMongoClient
 
 from bench.mongo import mongodb_uri
 from worker.clock import SystemClock
-from worker.sandbox.config import OAuthClient, SandboxConfig
-from worker.sandbox.server import serving
 from worker.store.connection import ConnectionRepository
 from worker.zoho.connect import store_refresh_token
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from zoho_sandbox import OAuthClient, SandboxConfig, serving
 
 REPLICAS = 3
 SECONDS = 60.0

@@ -15,12 +15,27 @@ from .config import ConfigError, load_settings
 from .logs import configure_logging
 
 EXIT_CONFIG = 2
+SANDBOX_EXTRA = "pip install 'zoho-books-sync[sandbox]'"
+
+
+class MissingExtraError(Exception):
+    """A command needs an optional part of the distribution that is not installed."""
+
+
+def _require_sandbox() -> None:
+    """Import the sandbox, or say in one line how to install it (its extra is optional)."""
+    try:
+        import zoho_sandbox  # noqa: F401 - imported to find out whether it can be
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError(
+            f"the Zoho Books sandbox needs {exc.name}, which is not installed: {SANDBOX_EXTRA}"
+        ) from exc
 
 
 def _sandbox(args: argparse.Namespace) -> int:
     """Run the Zoho Books sandbox until interrupted."""
-    from .sandbox.config import SandboxConfig
-    from .sandbox.server import serve_forever
+    _require_sandbox()
+    from zoho_sandbox import SandboxConfig, serve_forever
 
     overrides = json.loads(Path(args.config).read_text()) if args.config else {}
     for field in ("time_scale", "requests_per_minute", "daily_limit", "max_concurrency"):
@@ -61,6 +76,7 @@ def _reconcile(_args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """Start the sandbox and show what a connected worker sees."""
+    _require_sandbox()
     from .demo import run_demo
 
     settings = load_settings()
@@ -129,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except ConfigError as exc:
+    except (ConfigError, MissingExtraError) as exc:
         print(f"zbsync: {exc}", file=sys.stderr)
         return EXIT_CONFIG
 

@@ -23,6 +23,8 @@ import aiohttp
 from cryptography.fernet import Fernet
 from pydantic import HttpUrl, MongoDsn, SecretStr
 
+from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
+
 from .app import build_worker
 from .bootstrap import build_zoho, replica_name
 from .clock import SystemClock
@@ -38,8 +40,6 @@ from .demo_samples import MALFORMED, envelope, later_events, sample_orders
 from .domain.lanes import Lane
 from .messaging.publisher import publish_body
 from .messaging.topology import Topology, declare
-from .sandbox.config import OAuthClient, SandboxConfig
-from .sandbox.server import RunningSandbox, serving
 from .store.connection import ConnectionRepository
 from .store.mongo import Database, open_database, with_database
 from .store.orders import OrderRepository

@@ -18,11 +18,10 @@ from tests.support.worker_process import WorkerProcess
 from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code, sandbox_state
 from worker.messaging.publisher import publish_body
 from worker.messaging.topology import Topology, declare
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox
 from worker.store.mongo import Database, with_database
 from worker.store.orders import OrderRecord, OrderRepository
 from worker.zoho.oauth import TokenEndpoint
+from zoho_sandbox import RunningSandbox, SandboxConfig
 
 
 @dataclass

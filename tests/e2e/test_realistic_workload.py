@@ -40,7 +40,7 @@ from tests.support.workload_checks import DeadLetter, Observed, figures, problem
 from tests.support.zoho_fixtures import add_fault, sandbox_state
 from worker.messaging.publisher import publish_body
 from worker.messaging.topology import declare
-from worker.sandbox.config import SandboxConfig
+from zoho_sandbox import SandboxConfig
 
 SEED, ORDERS, REPLICAS = 8, 60, 3
 LIST_LAG = 2.5  # seconds before Zoho's list shows a new invoice (sandbox time runs at 1x)

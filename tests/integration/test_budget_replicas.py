@@ -19,9 +19,8 @@ import aiohttp
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from tests.sandbox.conftest import SandboxClient
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox, serving
+from tests.support.sandbox_client import SandboxClient
+from zoho_sandbox import RunningSandbox, SandboxConfig, serving
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 ZOHO_RPM = 30

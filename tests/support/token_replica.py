@@ -16,11 +16,11 @@ from cryptography.fernet import Fernet, MultiFernet
 
 from worker.clock import SystemClock
 from worker.logs import configure_logging
-from worker.sandbox.config import OAuthClient
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import open_database
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
 from worker.zoho.tokens import TokenManager
+from zoho_sandbox import OAuthClient
 
 
 async def main(uri: str, db_name: str, key: str, accounts_url: str, owner: str) -> None:

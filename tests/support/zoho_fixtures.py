@@ -16,8 +16,6 @@ from tests.support.stepping_clock import SteppingClock
 from worker.clock import SystemClock
 from worker.domain.budget_ledger import BudgetLimits
 from worker.domain.connection import StoredConnection
-from worker.sandbox.config import OAuthClient, SandboxConfig
-from worker.sandbox.server import RunningSandbox, serving
 from worker.store.budget import BudgetRepository
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
@@ -27,6 +25,7 @@ from worker.zoho.connect import store_refresh_token
 from worker.zoho.http import ZohoHttp
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
 from worker.zoho.tokens import TokenManager
+from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
 
 SANDBOX_CLIENT = OAuthClient()
 CREDENTIALS = OAuthClientCredentials(SANDBOX_CLIENT.client_id, SANDBOX_CLIENT.client_secret)

@@ -1,6 +1,6 @@
 """Zoho's request schemas, checked in process exactly as the sandbox checks request bodies.
 
-The schemas come from where the sandbox takes them (``schema_source``): the folder in
+The schemas come from where the sandbox takes them (``request_validators``): the folder in
 ``ZBSYNC_ZOHO_OPENAPI_DIR`` when set, else the copy shipped in the repository, so a
 plain clone checks them too.
 """
@@ -11,16 +11,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.openapi_check import load_validators, schema_source
 from worker.zoho.jsonio import dumps
+from zoho_sandbox import request_validators as sandbox_validators
 
 
 def request_validators() -> dict[str, Any]:
     """One validator per request class (``invoices.create``, ``contacts.create``, ...)."""
-    source = schema_source(SandboxConfig())
-    assert source is not None, "no request schemas: the shipped file is missing"
-    return load_validators(source.resolve())
+    validators = sandbox_validators()
+    assert validators, "no request schemas: the shipped file is missing"
+    return validators
 
 
 def violations(validator: Any, payload: dict[str, Any]) -> list[str]:

@@ -15,7 +15,6 @@ from worker.domain.invoice_mapping import MappingSettings
 from worker.events import OrderEvent
 from worker.reconcile.feed import OrderFeed
 from worker.reconcile.passes import PassSettings, ReconcilePass
-from worker.sandbox.server import RunningSandbox
 from worker.store.audit import AuditTrail
 from worker.store.contacts import ContactLinks
 from worker.store.leases import Leases
@@ -29,6 +28,7 @@ from worker.sync.policy import SyncPolicy
 from worker.sync.prepare import Catalogs, Preparer
 from worker.sync.service import OrderSync
 from worker.zoho.books import ZohoBooks
+from zoho_sandbox import RunningSandbox
 
 
 @dataclass

@@ -22,11 +22,11 @@ from tests.support.shifted_clock import ShiftedClock
 from tests.support.zoho_fixtures import add_fault
 from tests.sync.conftest import Harness, build_harness
 from worker.domain.invoice_mapping import MappingSettings
-from worker.sandbox.server import RunningSandbox
 from worker.store.mongo import Database
 from worker.store.orders import Intent, OrderRecord, OrderRepository
 from worker.sync.policy import SyncPolicy
 from worker.zoho.http import ZohoHttp
+from zoho_sandbox import RunningSandbox
 
 LAG_MS = 30_000
 POLICY = SyncPolicy(list_lag_wait_ms=LAG_MS, mapping=MappingSettings())

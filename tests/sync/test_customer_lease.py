@@ -22,7 +22,6 @@ from tests.support.zoho_fixtures import sandbox_state
 from worker.clock import SystemClock
 from worker.domain.catalog import Catalog
 from worker.domain.lanes import Lane
-from worker.sandbox.server import RunningSandbox
 from worker.store.contacts import ContactLink, ContactLinks
 from worker.store.leases import Leases
 from worker.store.mongo import Database
@@ -32,6 +31,7 @@ from worker.zoho.books import ZohoBooks
 from worker.zoho.errors import TransientZohoError
 from worker.zoho.http import JsonObject, ZohoHttp
 from worker.zoho.models import Contact
+from zoho_sandbox import RunningSandbox
 
 LIVE = Lane.LIVE
 TTL = 30_000

@@ -17,11 +17,11 @@ from tests.support.orders import event, order_data
 from tests.sync.conftest import Harness, build_harness
 from worker.domain.catalog import Catalog
 from worker.domain.lanes import Lane
-from worker.sandbox.server import RunningSandbox
 from worker.store.mongo import Database
 from worker.store.orders import OrderRecord, OrderRepository
 from worker.sync.policy import SyncPolicy
 from worker.zoho.books import ZohoBooks
+from zoho_sandbox import RunningSandbox
 
 Hook = Callable[[int], Awaitable[None]]
 

@@ -8,10 +8,10 @@ import aiohttp
 import pytest
 
 from worker.domain.lanes import Lane
-from worker.sandbox.server import RunningSandbox
 from worker.zoho.books import ZohoBooks
 from worker.zoho.errors import DuplicateName, ZohoNotFound
 from worker.zoho.models import Tax
+from zoho_sandbox import RunningSandbox
 
 LIVE = Lane.LIVE
 

@@ -11,9 +11,9 @@ from worker.bootstrap import build_zoho, connect_from_environment
 from worker.clock import SystemClock
 from worker.config import ConfigError, Settings
 from worker.domain.lanes import Lane
-from worker.sandbox.server import RunningSandbox
 from worker.store.mongo import Database
 from worker.zoho.oauth import TokenEndpoint
+from zoho_sandbox import RunningSandbox
 
 
 def _settings(sandbox: RunningSandbox, refresh_token: str | None) -> Settings:

@@ -19,8 +19,6 @@ from tests.support.zoho_fixtures import (
 from worker.clock import SystemClock
 from worker.domain.connection import StoredConnection
 from worker.domain.lanes import Lane
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository
 from worker.zoho.books import ZohoBooks
 from worker.zoho.budget import RequestBudget
@@ -37,6 +35,7 @@ from worker.zoho.http import ZohoHttp
 from worker.zoho.jsonio import InexactAmount
 from worker.zoho.oauth import TokenEndpoint
 from worker.zoho.tokens import TokenManager
+from zoho_sandbox import RunningSandbox, SandboxConfig
 
 LIVE = Lane.LIVE
 

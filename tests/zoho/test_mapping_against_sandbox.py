@@ -22,10 +22,10 @@ from worker.domain.catalog import Catalog
 from worker.domain.contact_mapping import display_name, new_contact_payload
 from worker.domain.invoice_mapping import MappingSettings, map_invoice, totals_match
 from worker.domain.lanes import Lane
-from worker.sandbox import totals as sandbox_totals
-from worker.sandbox.server import RunningSandbox
 from worker.zoho.books import ZohoBooks
 from worker.zoho.catalog_adapter import catalog_from
+from zoho_sandbox import RunningSandbox
+from zoho_sandbox import totals as sandbox_totals
 
 LIVE = Lane.LIVE
 TODAY = date(2026, 11, 23)

@@ -6,10 +6,9 @@ import aiohttp
 import pytest
 
 from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, add_fault, grant_code
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox
 from worker.zoho.errors import ConnectionBroken, MintingDenied, ZohoUnavailable, ZohoUnreachable
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from zoho_sandbox import RunningSandbox, SandboxConfig
 
 
 async def test_a_code_is_exchanged_for_both_tokens_and_the_api_domain(

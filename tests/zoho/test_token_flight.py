@@ -14,12 +14,12 @@ from tests.support.worker_process import eventually
 from tests.support.zoho_fixtures import add_fault, sandbox_counter
 from worker.domain.connection import StoredConnection
 from worker.domain.token_rules import TokenPolicy
-from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
 from worker.zoho.errors import TokenUnavailable, ZohoUnavailable
 from worker.zoho.oauth import TokenEndpoint
 from worker.zoho.tokens import TokenManager
+from zoho_sandbox import RunningSandbox
 
 CALLERS = 8
 HELD = 600.0  # sandbox seconds a token call is held, until the test moves the sandbox clock

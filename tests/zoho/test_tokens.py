@@ -9,8 +9,6 @@ from tests.support.stepping_clock import SteppingClock
 from tests.support.zoho_fixtures import CREDENTIALS, add_fault, sandbox_counter
 from worker.domain.connection import StoredConnection
 from worker.domain.token_rules import TokenPolicy
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository
 from worker.zoho.errors import (
     ConnectionBroken,
@@ -21,6 +19,7 @@ from worker.zoho.errors import (
 )
 from worker.zoho.oauth import TokenEndpoint
 from worker.zoho.tokens import TokenManager
+from zoho_sandbox import RunningSandbox, SandboxConfig
 
 
 async def test_first_call_mints_and_later_calls_reuse_the_shared_token(

@@ -10,9 +10,9 @@ import aiohttp
 from tests.support.zoho_fixtures import sandbox_counter
 from worker.clock import SystemClock
 from worker.domain.connection import StoredConnection
-from worker.sandbox.server import RunningSandbox
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
+from zoho_sandbox import RunningSandbox
 
 REPLICAS = 3
 

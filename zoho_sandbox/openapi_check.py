@@ -101,6 +101,13 @@ def describe(app: web.Application) -> str:
     return f"request bodies validated against {app[SOURCE]}"
 
 
+def request_validators(config: SandboxConfig | None = None) -> dict[str, Any]:
+    """The validators a sandbox with ``config`` checks request bodies with, for checking a
+    client's payloads in process; empty when it has no request schemas."""
+    source = schema_source(config or SandboxConfig())
+    return {} if source is None else load_validators(source.resolve())
+
+
 @functools.cache
 def load_validators(source: Path) -> dict[str, Any]:
     """One validator per request class; cached, since the schemas do not change while serving."""

@@ -1,4 +1,4 @@
-"""``python -m worker.sandbox.generate_schemas``: regenerate the shipped request schemas.
+"""``python -m zoho_sandbox.generate_schemas``: regenerate the shipped request schemas.
 
 Reads Zoho's OpenAPI files (``--openapi-dir``; by default
 ``$ZBSYNC_ZOHO_OPENAPI_DIR``, else ``../shared/zoho-books-openapi`` beside the
@@ -22,13 +22,13 @@ def reference_folder() -> Path:
     """Where Zoho's OpenAPI files are expected on a developer's machine."""
     if from_env := os.environ.get(OPENAPI_ENV):
         return Path(from_env)
-    checkout = Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[1]
     return checkout.parent / "shared" / "zoho-books-openapi"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write or check the shipped file; the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m worker.sandbox.generate_schemas")
+    parser = argparse.ArgumentParser(prog="python -m zoho_sandbox.generate_schemas")
     parser.add_argument("--openapi-dir", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=SHIPPED)
     parser.add_argument("--check", action="store_true", help="only say whether it is current")

@@ -1,24 +1,18 @@
-"""Fixtures for the sandbox's own tests: plain HTTP clients for it.
+"""Plain HTTP clients for the sandbox: raw requests, its control API, and authorized Books calls.
 
-The ``sandbox`` and ``sandbox_config`` fixtures come from ``tests/support/zoho_fixtures.py``.
-Everything goes over real HTTP. Tests that need other limits override the
-``sandbox_config`` fixture in their module.
+Used by the sandbox's own tests, the budget benchmark and the budget replicas test.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import aiohttp
-import pytest
 
-from worker.sandbox.config import OAuthClient
-from worker.sandbox.keys import CONFIG
-from worker.sandbox.server import RunningSandbox
+from zoho_sandbox import OAuthClient, RunningSandbox
 
 CLIENT = OAuthClient()
 ALL_SCOPES = (
@@ -120,7 +114,7 @@ class SandboxClient:
             self,
             str(tokens.body["access_token"]),
             str(tokens.body["refresh_token"]),
-            self.sandbox.app[CONFIG].organization_id,
+            self.sandbox.config.organization_id,
         )
 
 
@@ -158,16 +152,3 @@ class BooksClient:
 def _loads(text: str) -> dict[str, Any]:
     value = json.loads(text, parse_float=Decimal)
     return value if isinstance(value, dict) else {"_": value}
-
-
-@pytest.fixture
-async def client(sandbox: RunningSandbox) -> AsyncIterator[SandboxClient]:
-    """Raw HTTP access to the sandbox."""
-    async with aiohttp.ClientSession() as session:
-        yield SandboxClient(sandbox, session)
-
-
-@pytest.fixture
-async def books(client: SandboxClient) -> BooksClient:
-    """An authorized Books client for the seeded organization."""
-    return await client.connect()

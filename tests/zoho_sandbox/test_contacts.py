@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.sandbox.books_helpers import contact, currency_id, invoice
-from tests.sandbox.conftest import BooksClient
-from worker.sandbox.keys import CONFIG
+from tests.support.sandbox_client import BooksClient
+from tests.zoho_sandbox.books_helpers import contact, currency_id, invoice
+from zoho_sandbox.keys import CONFIG
 
 
 async def test_create_puts_the_email_on_the_primary_person(books: BooksClient) -> None:

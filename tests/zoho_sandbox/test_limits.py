@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from tests.sandbox.conftest import BooksClient, Response, SandboxClient
-from worker.sandbox.config import SandboxConfig
+from tests.support.sandbox_client import BooksClient, Response, SandboxClient
+from zoho_sandbox import SandboxConfig
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox.books_helpers import contact
-from tests.sandbox.conftest import BooksClient, Response
-from worker.sandbox.app import build_app
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.keys import COUNTERS
-from worker.sandbox.openapi_check import OPENAPI_ON, SOURCE, OpenApiMissingError, describe
-from worker.sandbox.request_schemas import SHIPPED
+from tests.support.sandbox_client import BooksClient, Response
+from tests.zoho_sandbox.books_helpers import contact
+from zoho_sandbox import SandboxConfig
+from zoho_sandbox.app import build_app
+from zoho_sandbox.keys import COUNTERS
+from zoho_sandbox.openapi_check import OPENAPI_ON, SOURCE, OpenApiMissingError, describe
+from zoho_sandbox.request_schemas import SHIPPED
 
 ABSENT = Path("/nonexistent/zoho-books-openapi")
 NO_FILE = Path("/nonexistent/zoho_request_schemas.json")

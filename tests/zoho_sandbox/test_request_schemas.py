@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from worker.sandbox.app import build_app
-from worker.sandbox.config import SandboxConfig
-from worker.sandbox.generate_schemas import main, reference_folder
-from worker.sandbox.openapi_check import OPENAPI_ON, SOURCE, load_validators
-from worker.sandbox.request_schemas import (
+from zoho_sandbox import SandboxConfig
+from zoho_sandbox.app import build_app
+from zoho_sandbox.generate_schemas import main, reference_folder
+from zoho_sandbox.openapi_check import OPENAPI_ON, SOURCE, load_validators
+from zoho_sandbox.request_schemas import (
     OPERATIONS,
     SHIPPED,
     STRUCTURE,
@@ -36,7 +36,7 @@ needs_openapi_files = pytest.mark.skipif(
 @needs_openapi_files
 def test_the_shipped_schemas_are_current() -> None:
     assert SHIPPED.read_text(encoding="utf-8") == render(from_openapi(FOLDER)), (
-        "regenerate: python -m worker.sandbox.generate_schemas"
+        "regenerate: python -m zoho_sandbox.generate_schemas"
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sandbox.conftest import BooksClient, SandboxClient
-from worker.sandbox.config import SandboxConfig
+from tests.support.sandbox_client import BooksClient, SandboxClient
+from zoho_sandbox import SandboxConfig
 
 ACCESS_DENIED = {
     "error": "Access Denied",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.sandbox.conftest import BooksClient, SandboxClient
+from tests.support.sandbox_client import BooksClient, SandboxClient
 
 
 async def _calls(client: SandboxClient, **params: str) -> list[dict[str, Any]]:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox.books_helpers import add_tax, contact, currency_id, invoice, tax_id
-from tests.sandbox.conftest import BooksClient
-from worker.sandbox.keys import CLOCK, CONFIG
+from tests.support.sandbox_client import BooksClient
+from tests.zoho_sandbox.books_helpers import add_tax, contact, currency_id, invoice, tax_id
+from zoho_sandbox.keys import CLOCK, CONFIG
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The request schemas the sandbox checks bodies against, and where they come from.
 
 They ship inside the package (``zoho_request_schemas.json``, written by
-``python -m worker.sandbox.generate_schemas``) so a plain checkout validates.
+``python -m zoho_sandbox.generate_schemas``) so a plain checkout validates.
 ``from_openapi`` builds the same document from a folder of Zoho's OpenAPI
 files: read the YAML, relax its known quirks (``openapi_relax``; relaxing needs
 the files' examples, so it happens here, before they are dropped), then keep
@@ -28,7 +28,7 @@ OPERATIONS = {
     "invoices.create": ("invoices.yml", "/invoices", "post"),
     "invoices.update": ("invoices.yml", "/invoices/{invoice_id}", "put"),
 }
-GENERATOR = "python -m worker.sandbox.generate_schemas --openapi-dir <zoho-books-openapi>"
+GENERATOR = "python -m zoho_sandbox.generate_schemas --openapi-dir <zoho-books-openapi>"
 # OAS 3.0 schema keywords that constrain a value; everything else is prose or annotation.
 STRUCTURE = frozenset(
     {

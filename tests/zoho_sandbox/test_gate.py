@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sandbox.conftest import BooksClient, SandboxClient
-from worker.sandbox.gate import required_scope, scope_allows
+from tests.support.sandbox_client import BooksClient, SandboxClient
+from zoho_sandbox.gate import required_scope, scope_allows
 
 NOT_AUTHORIZED = "You are not authorized to perform this operation"
 

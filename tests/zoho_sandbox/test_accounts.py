@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from yarl import URL
 
-from tests.sandbox.conftest import CLIENT, Response, SandboxClient
-from worker.sandbox.config import OAuthClient, SandboxConfig
+from tests.support.sandbox_client import CLIENT, Response, SandboxClient
+from zoho_sandbox import OAuthClient, SandboxConfig
 
 CALLBACK = "http://127.0.0.1/oauth/callback"
 

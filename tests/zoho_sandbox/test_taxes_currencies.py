@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.sandbox.books_helpers import tax_id
-from tests.sandbox.conftest import BooksClient
+from tests.support.sandbox_client import BooksClient
+from tests.zoho_sandbox.books_helpers import tax_id
 
 
 async def test_organizations_list_needs_no_organization_id(books: BooksClient) -> None:

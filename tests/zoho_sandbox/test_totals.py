@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worker.sandbox.totals import (
+from zoho_sandbox.totals import (
     AppliedTax,
     Discount,
     Line,

@@ -8,9 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.sandbox.conftest import BooksClient, SandboxClient
-from worker.sandbox.config import FaultRule, SandboxConfig
-from worker.sandbox.server import serving
+from tests.support.sandbox_client import BooksClient, SandboxClient
+from zoho_sandbox import FaultRule, SandboxConfig, serving
 
 
 async def _fault(client: SandboxClient, **rule: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.sandbox.conftest import BooksClient, Response
+from tests.support.sandbox_client import BooksClient, Response
 
 
 async def contact(books: BooksClient, name: str, email: str = "", **extra: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from aiohttp import web
 from . import openapi_check
 from .app import build_app
 from .config import SandboxConfig
+from .keys import CONFIG
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,11 @@ class RunningSandbox:
 
     app: web.Application
     origin: str  # e.g. http://127.0.0.1:40123
+
+    @property
+    def config(self) -> SandboxConfig:
+        """The settings it runs with (the control API may change them while it runs)."""
+        return self.app[CONFIG]
 
     @property
     def accounts_url(self) -> str:
