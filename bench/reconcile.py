@@ -29,7 +29,8 @@ from worker.app import build_worker
 from worker.bootstrap import replica_name
 from worker.logs import configure_logging
 from worker.store.mongo import open_database
-from worker.store.orders import ORDERS, OrderRecord, OrderRepository
+from worker.store.orders import ORDERS, OrderRepository
+from worker.sync.records import OrderRecord
 from zoho_sandbox import serving
 
 MISSING = 100

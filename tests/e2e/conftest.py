@@ -19,7 +19,8 @@ from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code, s
 from worker.messaging.publisher import publish_body
 from worker.messaging.topology import Topology, declare
 from worker.store.mongo import Database, with_database
-from worker.store.orders import OrderRecord, OrderRepository
+from worker.store.orders import OrderRepository
+from worker.sync.records import OrderRecord
 from worker.zoho.oauth import TokenEndpoint
 from zoho_sandbox import RunningSandbox, SandboxConfig
 

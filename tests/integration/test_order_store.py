@@ -7,7 +7,9 @@ import asyncio
 import pytest
 
 from worker.store.mongo import Database
-from worker.store.orders import ORDERS, OrderRecord, OrderRepository, WriteContention
+from worker.store.orders import ORDERS, OrderRepository
+from worker.sync.errors import WriteContention
+from worker.sync.records import OrderRecord
 
 
 async def test_concurrent_changes_are_each_applied_once(mongo_db: Database) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from worker.store.orders import OrderRecord
+from worker.sync.records import OrderRecord
 
 from .workload import ExpectedOrder, Workload
 

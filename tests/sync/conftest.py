@@ -19,13 +19,14 @@ from worker.store.audit import AuditTrail
 from worker.store.contacts import ContactLinks
 from worker.store.leases import Leases
 from worker.store.mongo import Database
-from worker.store.orders import OrderRecord, OrderRepository
+from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.contacts import ContactResolver
 from worker.sync.intake import Intake, take_in
 from worker.sync.policy import SyncPolicy
 from worker.sync.prepare import Catalogs, Preparer
+from worker.sync.records import OrderRecord
 from worker.sync.service import OrderSync
 from worker.zoho.books import ZohoBooks
 from zoho_sandbox import RunningSandbox

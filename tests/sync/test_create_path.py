@@ -23,8 +23,9 @@ from tests.support.zoho_fixtures import add_fault
 from tests.sync.conftest import Harness, build_harness
 from worker.domain.invoice_mapping import MappingSettings
 from worker.store.mongo import Database
-from worker.store.orders import Intent, OrderRecord, OrderRepository
+from worker.store.orders import OrderRepository
 from worker.sync.policy import SyncPolicy
+from worker.sync.records import Intent, OrderRecord
 from worker.zoho.http import ZohoHttp
 from zoho_sandbox import RunningSandbox
 

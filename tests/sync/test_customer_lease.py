@@ -22,11 +22,12 @@ from tests.support.zoho_fixtures import sandbox_state
 from worker.clock import SystemClock
 from worker.domain.catalog import Catalog
 from worker.domain.lanes import Lane
-from worker.store.contacts import ContactLink, ContactLinks
+from worker.store.contacts import ContactLinks
 from worker.store.leases import Leases
 from worker.store.mongo import Database
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.contacts import ContactResolver
+from worker.sync.records import ContactLink
 from worker.zoho.books import ZohoBooks
 from worker.zoho.errors import TransientZohoError
 from worker.zoho.http import JsonObject, ZohoHttp

@@ -18,8 +18,9 @@ from tests.sync.conftest import Harness, build_harness
 from worker.domain.catalog import Catalog
 from worker.domain.lanes import Lane
 from worker.store.mongo import Database
-from worker.store.orders import OrderRecord, OrderRepository
+from worker.store.orders import OrderRepository
 from worker.sync.policy import SyncPolicy
+from worker.sync.records import OrderRecord
 from worker.zoho.books import ZohoBooks
 from zoho_sandbox import RunningSandbox
 

@@ -10,15 +10,15 @@ import structlog
 
 from ..clock import Clock
 from ..domain.lanes import Lane
-from ..store.orders import OrderRepository
-from ..store.reconciler import ReconcilerStore
+from ..sync.ports import OrderStore
+from .ports import ReconcilerState
 
 log = structlog.get_logger(__name__)
 
 
 async def note_auto_sync(
-    store: ReconcilerStore,
-    orders: OrderRepository,
+    store: ReconcilerState,
+    orders: OrderStore,
     clock: Clock,
     *,
     organization_id: str,

@@ -27,12 +27,11 @@ from ..domain.catalog import Catalog
 from ..domain.lanes import Lane
 from ..events import Order, OrderEvent
 from ..metrics import RECONCILER_ORDERS, RECONCILER_PASSES, RECONCILER_SECONDS
-from ..store.audit import AuditTrail
-from ..store.orders import OrderRepository
-from ..store.reconciler import ReconcilerStore
 from ..sync.intake import take_in
+from ..sync.ports import AuditLog, OrderStore
 from ..sync.service import OrderSync
 from .feed import FeedError, FeedResult
+from .ports import ReconcilerState
 
 log = structlog.get_logger(__name__)
 ACTOR = "reconciler"
@@ -92,9 +91,9 @@ class ReconcilePass:
 
     def __init__(
         self,
-        orders: OrderRepository,
-        audit: AuditTrail,
-        store: ReconcilerStore,
+        orders: OrderStore,
+        audit: AuditLog,
+        store: ReconcilerState,
         *,
         service: OrderSync,
         catalogs: Catalogs,

@@ -14,9 +14,9 @@ import contextlib
 import structlog
 
 from ..clock import Clock
-from ..store.leases import Leases
-from ..store.reconciler import ReconcilerStore
+from ..sync.ports import LeaseStore
 from .passes import PassSummary, ReconcilePass
+from .ports import ReconcilerState
 
 log = structlog.get_logger(__name__)
 
@@ -27,8 +27,8 @@ class Reconciler:
     def __init__(
         self,
         reconcile: ReconcilePass,
-        leases: Leases,
-        store: ReconcilerStore,
+        leases: LeaseStore,
+        store: ReconcilerState,
         clock: Clock,
         *,
         organization_id: str,

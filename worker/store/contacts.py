@@ -7,37 +7,12 @@ adopted an existing one, and what billing data it last wrote.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
 from pymongo.errors import DuplicateKeyError
 
+from ..sync.records import ContactLink, link_key
 from .mongo import Database
 
 CONTACT_LINKS = "contact_links"
-
-
-class ContactLink(BaseModel):
-    """One customer's contact in one organization and currency."""
-
-    model_config = ConfigDict(frozen=True)
-
-    organization_id: str
-    email: str  # lower-cased
-    currency: str
-    contact_id: str
-    display_name: str
-    adopted: bool  # found in Zoho rather than created: only empty fields are filled
-    billing_fingerprint: str | None = None
-    version: int = 0
-
-    @property
-    def key(self) -> str:
-        """The document id."""
-        return link_key(self.organization_id, self.email, self.currency)
-
-
-def link_key(organization_id: str, email: str, currency: str) -> str:
-    """The id of a link document."""
-    return f"{organization_id}|{currency}|{email}"
 
 
 class ContactLinks:

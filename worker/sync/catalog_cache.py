@@ -11,8 +11,8 @@ import asyncio
 from ..clock import Clock
 from ..domain.catalog import Catalog
 from ..domain.lanes import Lane
-from ..zoho.books import ZohoBooks
 from ..zoho.catalog_adapter import catalog_from
+from .ports import Books
 
 DEFAULT_TTL_MS = 600_000
 
@@ -20,7 +20,7 @@ DEFAULT_TTL_MS = 600_000
 class CatalogCache:
     """A replica's copy of one organization's catalog."""
 
-    def __init__(self, books: ZohoBooks, clock: Clock, ttl_ms: int = DEFAULT_TTL_MS) -> None:
+    def __init__(self, books: Books, clock: Clock, ttl_ms: int = DEFAULT_TTL_MS) -> None:
         self._books = books
         self._clock = clock
         self._ttl_ms = ttl_ms

@@ -29,13 +29,12 @@ from ..domain.contact_mapping import (
 from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
 from ..events import Order
-from ..store.contacts import ContactLink, ContactLinks
-from ..store.leases import Leases
-from ..zoho.books import ZohoBooks
 from ..zoho.catalog_adapter import contact_snapshot
 from ..zoho.errors import DuplicateName
 from ..zoho.models import Contact
 from .customer_lease import CustomerLease
+from .ports import Books, ContactLinkStore, LeaseStore
+from .records import ContactLink
 
 
 class ContactResolver:
@@ -43,9 +42,9 @@ class ContactResolver:
 
     def __init__(
         self,
-        books: ZohoBooks,
-        links: ContactLinks,
-        leases: Leases,
+        books: Books,
+        links: ContactLinkStore,
+        leases: LeaseStore,
         clock: Clock,
         *,
         owner: str,

@@ -1,6 +1,6 @@
 """The per-customer lease, held while a contact is found, created or written back (SPEC §4).
 
-Taken from ``Leases`` with a fence and renewed in the background every third
+Taken from ``LeaseStore`` with a fence and renewed in the background every third
 of its TTL; right before each Zoho write and before the link is saved,
 ``guard`` renews it once more (fenced), so a write starts with a full TTL
 ahead. When a renewal fails -- the lease expired, was taken by another replica
@@ -19,8 +19,8 @@ from typing import TypeVar
 import structlog
 
 from ..clock import Clock
-from ..store.leases import Leases
 from ..zoho.errors import TransientZohoError
+from .ports import LeaseStore
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -38,7 +38,7 @@ class CustomerLease:
     """One hold of a customer's lease: its fence, its renewal, its guard."""
 
     def __init__(
-        self, leases: Leases, clock: Clock, name: str, owner: str, *, fence: int, ttl_ms: int
+        self, leases: LeaseStore, clock: Clock, name: str, owner: str, *, fence: int, ttl_ms: int
     ) -> None:
         self._leases, self._clock = leases, clock
         self._name, self._owner, self._fence, self._ttl_ms = name, owner, fence, ttl_ms
@@ -46,7 +46,7 @@ class CustomerLease:
 
     @classmethod
     async def take(
-        cls, leases: Leases, clock: Clock, name: str, owner: str, *, ttl_ms: int, wait_ms: int
+        cls, leases: LeaseStore, clock: Clock, name: str, owner: str, *, ttl_ms: int, wait_ms: int
     ) -> CustomerLease:
         """Acquire the lease, waiting up to ``wait_ms`` for another holder; ``CustomerBusy``."""
         deadline = clock.now_ms() + wait_ms

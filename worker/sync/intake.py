@@ -11,8 +11,8 @@ from typing import Literal
 
 from ..domain.ordering import Stamp, Stored, accepts, cancels, is_paid_status
 from ..events import Order, OrderEvent
-from ..store.audit import AuditTrail
-from ..store.orders import OrderRecord, OrderRepository
+from .ports import AuditLog, OrderStore
+from .records import OrderRecord
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Intake:
 
 
 async def take_in(
-    orders: OrderRepository, audit: AuditTrail, event: OrderEvent, now_ms: int, actor: str
+    orders: OrderStore, audit: AuditLog, event: OrderEvent, now_ms: int, actor: str
 ) -> Intake:
     """Store ``event`` if it is newer than what is stored, and make the order due."""
     stamp = Stamp(event.order.revision, int(event.time.timestamp() * 1000))

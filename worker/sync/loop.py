@@ -17,7 +17,7 @@ import structlog
 
 from ..clock import Clock
 from ..domain.lanes import Lane
-from ..store.orders import OrderRepository
+from .ports import OrderStore
 from .service import OrderSync
 
 log = structlog.get_logger(__name__)
@@ -29,7 +29,7 @@ class SyncLoop:
     def __init__(
         self,
         service: OrderSync,
-        orders: OrderRepository,
+        orders: OrderStore,
         clock: Clock,
         *,
         concurrency: int = 8,

@@ -19,7 +19,9 @@ import structlog
 
 from ..clock import Clock
 from ..domain.create_timing import may_send
-from ..store.orders import LeaseLost, OrderRecord, OrderRepository
+from .errors import LeaseLost
+from .ports import OrderStore
+from .records import OrderRecord
 
 log = structlog.get_logger(__name__)
 Mutation = Callable[[OrderRecord], OrderRecord]
@@ -30,7 +32,7 @@ class OrderLease:
 
     def __init__(
         self,
-        orders: OrderRepository,
+        orders: OrderStore,
         clock: Clock,
         record: OrderRecord,
         *,

@@ -24,10 +24,10 @@ from ..domain.invoice_mapping import (
 )
 from ..domain.lanes import Lane
 from ..events import Order
-from ..store.orders import OrderRecord
-from ..zoho.books import ZohoBooks
 from .order_lease import OrderLease
 from .policy import SyncPolicy
+from .ports import Books
+from .records import OrderRecord
 from .steps import Target, Work
 
 
@@ -56,7 +56,7 @@ class Preparer:
 
     def __init__(
         self,
-        books: ZohoBooks | None,
+        books: Books | None,
         *,
         catalogs: Catalogs | None,
         contacts: Contacts | None,
@@ -91,7 +91,7 @@ class Preparer:
         )
         return work, self._facts(record, books.organization_id, target.draft if target else None)
 
-    def _connected(self) -> ZohoBooks:
+    def _connected(self) -> Books:
         if self._books is None:
             raise NotConnected("Zoho is not connected or no organization is chosen")
         return self._books

@@ -22,13 +22,14 @@ from ..domain.create_timing import unknown_since_takeover_ms
 from ..domain.decisions import Facts, State, Step, decide
 from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
-from ..store.audit import AuditTrail
-from ..store.orders import Intent, LeaseLost, OrderRecord, OrderRepository
 from ..zoho.errors import ConnectionBroken, PermanentZohoError, TransientZohoError
 from . import steps
+from .errors import LeaseLost
 from .order_lease import OrderLease
 from .policy import SyncPolicy
+from .ports import AuditLog, OrderStore
 from .prepare import NotConnected, Preparer
+from .records import Intent, OrderRecord
 from .steps import Settle, StepResult, Work
 
 log = structlog.get_logger(__name__)
@@ -57,8 +58,8 @@ class OrderSync:
 
     def __init__(
         self,
-        orders: OrderRepository,
-        audit: AuditTrail,
+        orders: OrderStore,
+        audit: AuditLog,
         preparer: Preparer,
         *,
         clock: Clock,

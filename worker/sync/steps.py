@@ -23,12 +23,12 @@ from ..domain.decisions import Facts, State
 from ..domain.invoice_mapping import InvoiceDraft, payload_fingerprint
 from ..domain.invoice_totals import totals_match
 from ..domain.lanes import Lane
-from ..store.orders import Intent, InvoiceRef, OrderRecord
-from ..zoho.books import ZohoBooks
 from ..zoho.errors import OutcomeUnknown, TransientZohoError, ZohoError, ZohoNotFound
 from ..zoho.models import Invoice
 from .crash import crash_point
 from .order_lease import OrderLease
+from .ports import Books
+from .records import Intent, InvoiceRef, OrderRecord
 
 
 class NotYet(TransientZohoError):
@@ -67,7 +67,7 @@ class Work:
     """One order's pass: under which lease, with what."""
 
     lease: OrderLease
-    books: ZohoBooks
+    books: Books
     clock: Clock
     lane: Lane
     list_lag_wait_ms: int

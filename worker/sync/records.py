@@ -1,0 +1,110 @@
+"""What the sync keeps about an order and a customer: the records its stores load and save.
+
+Plain values (pydantic models for validation and a JSON-friendly dump); the
+store adapters map them to MongoDB documents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+
+class InvoiceRef(BaseModel):
+    """The Zoho invoice an order is synced to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    invoice_id: str
+    invoice_number: str
+    status: str
+    total: str | None = None  # Decimal text
+    fingerprint: str | None = None  # of the payload last written; None when adopted by lookup
+    gone: bool = False  # Zoho said it does not exist
+
+
+class Intent(BaseModel):
+    """A create about to be (or being) sent; stored before the request leaves."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    reference: str  # as rendered for this create: the lookup uses it, not a newer rendering
+    started_ms: int  # stored, before the token and budget waits
+    sent_ms: int | None = None  # when the request last left (inside the budget slot)
+    unknown_at_ms: int | None = None  # when its outcome became unknown
+
+    @property
+    def sent(self) -> bool:
+        """The request may have reached Zoho: only a lookup can tell what it did."""
+        return self.sent_ms is not None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_form(cls, data: Any) -> Any:
+        # Intents stored before sent_ms existed said only ``unknown``: assume the request left.
+        if isinstance(data, dict) and data.get("unknown") and "sent_ms" not in data:
+            return {**data, "sent_ms": data["started_ms"], "unknown_at_ms": data["started_ms"]}
+        return data
+
+
+class OrderRecord(BaseModel):
+    """Everything stored about one order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    version: int = 0
+    revision: int | None = None
+    event_time_ms: int = 0
+    snapshot: dict[str, Any] | None = None  # the newest full order, JSON form (money as text)
+    paid: bool = False
+    deleted: bool = False
+    state: str = "received"
+    reason: str | None = None
+    reason_from_config: bool = False
+    work_seq: int = 0  # bumped by every change that needs Zoho work
+    applied_seq: int = 0  # the work_seq the last finished pass covered
+    due_at_ms: int | None = None  # when a sync loop should pick it up; None: nothing due
+    manual: bool = False  # a person asked; honoured even with auto sync off
+    lane: str = "LIVE"  # the budget lane of the next pass (LIVE, RECONCILER, BACKFILL, MANUAL)
+    attempts: int = 0
+    last_error: str | None = None
+    lease_owner: str | None = None
+    lease_until_ms: int = 0
+    fence: int = 0
+    invoice: InvoiceRef | None = None
+    intent: Intent | None = None
+    received_at_ms: int = 0
+    updated_at_ms: int = 0
+
+    def replace(self, **changes: Any) -> OrderRecord:
+        """A copy with ``changes`` (validated), same version."""
+        return self.model_validate({**self.model_dump(), **changes})
+
+
+class ContactLink(BaseModel):
+    """One customer's contact in one organization and currency."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    email: str  # lower-cased
+    currency: str
+    contact_id: str
+    display_name: str
+    adopted: bool  # found in Zoho rather than created: only empty fields are filled
+    billing_fingerprint: str | None = None
+    version: int = 0
+
+    @property
+    def key(self) -> str:
+        """The document id."""
+        return link_key(self.organization_id, self.email, self.currency)
+
+
+def link_key(organization_id: str, email: str, currency: str) -> str:
+    """The id of a link document."""
+    return f"{organization_id}|{currency}|{email}"
