@@ -24,6 +24,7 @@ from .logs import configure_logging
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+AMQP_PORT = 5672  # what an amqp:// URL without a port means
 
 
 class StartupFailed(Exception):
@@ -104,7 +105,7 @@ def _reconcile(_args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _services_answer(settings: Settings) -> Iterator[None]:
     """Turn "MongoDB / RabbitMQ did not answer" into one line naming where (never credentials)."""
-    from aiormq.exceptions import AMQPConnectionError
+    from aio_pika.exceptions import AMQPConnectionError
     from pymongo.errors import ConnectionFailure
 
     try:
@@ -115,7 +116,7 @@ def _services_answer(settings: Settings) -> Iterator[None]:
             f"MongoDB did not answer at {hosts} (ZBSYNC_MONGODB_URI): is it running?"
         ) from None
     except AMQPConnectionError:
-        where = f"{settings.amqp_url.host}:{settings.amqp_url.port}"
+        where = f"{settings.amqp_url.host}:{settings.amqp_url.port or AMQP_PORT}"
         raise StartupFailed(
             f"RabbitMQ did not answer at {where} (ZBSYNC_AMQP_URL): is it running?"
         ) from None
