@@ -1,24 +1,45 @@
 # Two commands for a fresh machine: `make demo` runs the product, `make test` runs the tests.
 # Each creates .venv, installs what it needs and makes sure the local services answer.
+# `make test` is `lint`, `typecheck`, `layers` (import-linter contracts), `constraints`, `unit`
+# (no services) and `integration` (the tests that need RabbitMQ or MongoDB); each also runs alone.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Tests are marked by the services they use (tests/conftest.py).
+SERVICES := rabbitmq or mongodb
 
-.PHONY: demo test install services lint typecheck unit clean
+.PHONY: demo test install services lint typecheck layers constraints unit integration clean
 
 demo: install
 	scripts/ensure-services rabbitmq mongodb
 	$(BIN)/zbsync demo
 
-test: install
-	scripts/ensure-services rabbitmq
+test: lint typecheck layers constraints unit integration
+
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: install
 	$(BIN)/mypy
+
+layers: install
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+
+constraints: install
+	$(BIN)/python scripts/check_constraints.py
+
+unit: install
+	$(BIN)/pytest -m "not ($(SERVICES))"
+
+integration: install
+	scripts/ensure-services rabbitmq
+	$(BIN)/pytest -m "$(SERVICES)"
+
+services:
+	scripts/ensure-services rabbitmq mongodb
 
 install: $(STAMP)
 

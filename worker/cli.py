@@ -1,4 +1,9 @@
-"""``zbsync``: the command line. Thin: parse, load settings, hand over, map errors to exit codes."""
+"""``zbsync``: the command line. Thin: parse, load settings, hand over, map errors to exit codes.
+
+Exit codes, the same for every command: 0 done, 1 it could not be done (a service that did not
+answer, a refused event), 2 bad configuration or usage. A failure at start prints one line on
+stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,16 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from .config import ConfigError, load_settings
+from pydantic import ValidationError
+
+from .cli_parser import parse
+from .config import ConfigError, Settings, load_settings
 from .logs import configure_logging
 
+EXIT_FAILED = 1
 EXIT_CONFIG = 2
 SANDBOX_EXTRA = "pip install 'zoho-books-sync[sandbox]'"
 
@@ -32,21 +41,55 @@ def _require_sandbox() -> None:
         ) from exc
 
 
+AMQP_PORT = 5672  # what an amqp:// URL without a port means
+
+
+class StartupFailed(Exception):
+    """A command could not start; the message is the one line its user reads."""
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     """Run the Zoho Books sandbox until interrupted."""
     _require_sandbox()
     from zoho_sandbox import SandboxConfig, serve_forever
 
-    overrides = json.loads(Path(args.config).read_text()) if args.config else {}
+    overrides = _sandbox_file(Path(args.config)) if args.config else {}
     for field in ("time_scale", "requests_per_minute", "daily_limit", "max_concurrency"):
         value = getattr(args, field)
         if value is not None:
             overrides[field] = value
-    config = SandboxConfig.model_validate(overrides)
+    try:
+        config = SandboxConfig.model_validate(overrides)
+    except ValidationError as exc:
+        raise ConfigError(f"bad settings: {_fields(exc)}") from None
     configure_logging("console")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(config, args.host, args.port))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve_forever(config, args.host, args.port))
+    except OSError as exc:
+        raise StartupFailed(f"cannot serve on {args.host}:{args.port}: {exc.strerror}") from None
     return 0
+
+
+def _sandbox_file(path: Path) -> dict[str, object]:
+    """The settings in a ``--config`` file, or ``ConfigError`` saying what is wrong with it."""
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{path} must hold a JSON object of sandbox settings")
+    return settings
+
+
+def _fields(exc: ValidationError) -> str:
+    """Each bad field with pydantic's reason, on one line, without the value."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or '?'}: {error['msg']}"
+        for error in exc.errors(include_input=False, include_url=False)
+    )
 
 
 def _run(_args: argparse.Namespace) -> int:
@@ -55,7 +98,8 @@ def _run(_args: argparse.Namespace) -> int:
 
     settings = load_settings()
     configure_logging(settings.log_format)
-    return asyncio.run(run_worker(settings))
+    with _services_answer(settings):
+        return asyncio.run(run_worker(settings))
 
 
 def _reconcile(_args: argparse.Namespace) -> int:
@@ -66,12 +110,33 @@ def _reconcile(_args: argparse.Namespace) -> int:
 
     settings = load_settings()
     configure_logging(settings.log_format, level=logging.WARNING)
-    summary = asyncio.run(reconcile_once(settings))
+    with _services_answer(settings):
+        summary = asyncio.run(reconcile_once(settings))
     if summary is None:
         print("zbsync: no organization chosen (ZBSYNC_ZOHO_ORGANIZATION_ID): nothing to reconcile")
-        return 1
+        return EXIT_FAILED
     print(json.dumps(asdict(summary), indent=2))
-    return 0 if summary.feed_error is None else 1
+    return 0 if summary.feed_error is None else EXIT_FAILED
+
+
+@contextlib.contextmanager
+def _services_answer(settings: Settings) -> Iterator[None]:
+    """Turn "MongoDB / RabbitMQ did not answer" into one line naming where (never credentials)."""
+    from aio_pika.exceptions import AMQPConnectionError
+    from pymongo.errors import ConnectionFailure
+
+    try:
+        yield
+    except ConnectionFailure:
+        hosts = ",".join(f"{host['host']}:{host['port']}" for host in settings.mongodb_uri.hosts())
+        raise StartupFailed(
+            f"MongoDB did not answer at {hosts} (ZBSYNC_MONGODB_URI): is it running?"
+        ) from None
+    except AMQPConnectionError:
+        where = f"{settings.amqp_url.host}:{settings.amqp_url.port or AMQP_PORT}"
+        raise StartupFailed(
+            f"RabbitMQ did not answer at {where} (ZBSYNC_AMQP_URL): is it running?"
+        ) from None
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -81,7 +146,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     configure_logging("console", level=logging.WARNING)  # the demo speaks through print
-    return asyncio.run(run_demo(settings, Path(args.state_dir)))
+    with _services_answer(settings):
+        return asyncio.run(run_demo(settings, Path(args.state_dir)))
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -101,53 +167,30 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="zbsync", description="Shop orders to Zoho Books draft invoices."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    run = commands.add_parser("run", help="run the worker: consumer, sync loop (until SIGTERM)")
-    run.set_defaults(handler=_run)
-
-    reconcile = commands.add_parser("reconcile", help="run one reconciler pass now")
-    reconcile.set_defaults(handler=_reconcile)
-
-    sandbox = commands.add_parser("sandbox", help="run the local Zoho Books sandbox")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8090)
-    sandbox.add_argument("--config", help="JSON file with sandbox settings (see README)")
-    sandbox.add_argument("--time-scale", type=float, help="sandbox seconds per real second")
-    sandbox.add_argument("--requests-per-minute", type=int)
-    sandbox.add_argument("--daily-limit", type=int)
-    sandbox.add_argument("--max-concurrency", type=int)
-    sandbox.set_defaults(handler=_sandbox)
-
-    demo = commands.add_parser("demo", help="sandbox + worker on local defaults, with samples")
-    demo.add_argument("--state-dir", default=".zbsync", help="where generated secrets are kept")
-    demo.set_defaults(handler=_demo)
-
-    publish = commands.add_parser("publish", help="publish an order event (a CloudEvent file)")
-    publish.add_argument("file", help="the event as JSON, e.g. schemas/examples/*.json")
-    publish.add_argument("--raw", action="store_true", help="publish the bytes unvalidated")
-    publish.add_argument("--routing-key", help="with --raw: the routing key (default order.paid)")
-    publish.set_defaults(handler=_publish)
-
-    schemas = commands.add_parser("schemas", help="write schemas/ from the event models")
-    schemas.add_argument("--out", default="schemas", help="the folder it owns (default: schemas)")
-    schemas.set_defaults(handler=_schemas)
-    return parser
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _run,
+    "reconcile": _reconcile,
+    "sandbox": _sandbox,
+    "demo": _demo,
+    "publish": _publish,
+    "schemas": _schemas,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``zbsync`` console script."""
-    args = _parser().parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
+    args = parse(argv)
     try:
-        return handler(args)
-    except (ConfigError, MissingExtraError) as exc:
+        return HANDLERS[args.command](args)
+    except MissingExtraError as exc:
         print(f"zbsync: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except ConfigError as exc:
+        print(f"zbsync {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StartupFailed as exc:
+        print(f"zbsync {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

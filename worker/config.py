@@ -46,7 +46,7 @@ def _check_timezone(name: str | None) -> str | None:
 
 
 class Settings(BaseSettings):
-    """Everything the worker can be told from outside; see the README for each variable."""
+    """Everything the worker can be told from outside; docs/configuration.md lists it."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -56,47 +56,163 @@ class Settings(BaseSettings):
         hide_input_in_errors=True,
     )
 
-    amqp_url: AmqpDsn = AmqpDsn("amqp://guest:guest@127.0.0.1:5672/")
-    mongodb_uri: MongoDsn = MongoDsn("mongodb://127.0.0.1:27017/zbsync")
+    amqp_url: AmqpDsn = Field(
+        default=AmqpDsn("amqp://guest:guest@127.0.0.1:5672/"),
+        description="RabbitMQ, as an AMQP URL.",
+    )
+    mongodb_uri: MongoDsn = Field(
+        default=MongoDsn("mongodb://127.0.0.1:27017/zbsync"),
+        description="MongoDB; the path names the database. Durability options in it are "
+        "overridden (majority writes with journal, majority reads from the primary).",
+    )
 
-    zoho_client_id: str | None = None
-    zoho_client_secret: SecretStr | None = None
-    zoho_refresh_token: SecretStr | None = None
-    zoho_data_center: DataCenter = "com"
-    zoho_organization_id: str | None = None
-    zoho_accounts_url: HttpUrl | None = None
-    zoho_api_url: HttpUrl | None = None
-    zoho_requests_per_minute: int = Field(default=90, ge=1, le=100)
-    zoho_daily_limit: int | None = Field(default=None, ge=1)
-    zoho_max_concurrency: int = Field(default=5, ge=1, le=10)
-    zoho_openapi_dir: Path | None = None
+    zoho_client_id: str | None = Field(
+        default=None, description="The OAuth client id from your data center's API console."
+    )
+    zoho_client_secret: SecretStr | None = Field(
+        default=None, description="That OAuth client's secret."
+    )
+    zoho_refresh_token: SecretStr | None = Field(
+        default=None,
+        description="A refresh token, to connect without the browser flow; stored encrypted in "
+        "MongoDB at start, and only a new value replaces the stored one (docs/zoho.md).",
+    )
+    zoho_data_center: DataCenter = Field(
+        default="com", description="The Zoho data center your organization lives in."
+    )
+    zoho_organization_id: str | None = Field(
+        default=None,
+        description="The Zoho Books organization; unset, orders are stored and wait as pending.",
+    )
+    zoho_accounts_url: HttpUrl | None = Field(
+        default=None,
+        description="An accounts origin instead of the data center's (the sandbox, a proxy).",
+    )
+    zoho_api_url: HttpUrl | None = Field(
+        default=None,
+        description="An API base, including `/books/v3`, instead of the `api_domain` Zoho "
+        "returns with the token (the sandbox, a proxy).",
+    )
+    zoho_requests_per_minute: int = Field(
+        default=90,
+        ge=1,
+        le=100,
+        description="This installation's share of Zoho's 100 requests a minute per "
+        "organization, for all replicas together.",
+    )
+    zoho_daily_limit: int | None = Field(
+        default=None,
+        ge=1,
+        description="The daily request cap; unset: the plan's (from `GET /organizations`), "
+        "else 1000.",
+    )
+    zoho_max_concurrency: int = Field(
+        default=5, ge=1, le=10, description="Zoho requests in flight at once, for all replicas."
+    )
+    zoho_openapi_dir: Path | None = Field(
+        default=None,
+        description="A folder of Zoho's OpenAPI files the sandbox checks request bodies against, "
+        "instead of its shipped request schemas.",
+    )
 
-    exchange: str = Field(default="shop.orders", min_length=1)
-    queue: str = Field(default="zoho-books.orders", min_length=1)
-    dead_letter_queue: str = Field(default="zoho-books.orders.dead", min_length=1)
+    exchange: str = Field(
+        default="shop.orders",
+        min_length=1,
+        description="The durable topic exchange the shop publishes order events to.",
+    )
+    queue: str = Field(
+        default="zoho-books.orders",
+        min_length=1,
+        description="The worker's quorum queue, bound to `order.*`; dead letters go through the "
+        "exchange `{queue}.dlx`.",
+    )
+    dead_letter_queue: str = Field(
+        default="zoho-books.orders.dead",
+        min_length=1,
+        description="Where malformed messages end, with the reason in their headers.",
+    )
 
-    auto_sync: bool = True
-    reconcile_interval: float = Field(default=600.0, gt=0)
-    lookback_days: int = Field(default=30, ge=1)
-    list_lag_wait: float = Field(default=30.0, ge=0)
-    order_feed_url: HttpUrl | None = None
-    order_feed_token: SecretStr | None = None
+    auto_sync: bool = Field(
+        default=True,
+        description="Automatic writes to Zoho; off, paid orders wait as pending for a person.",
+    )
+    reconcile_interval: float = Field(
+        default=600.0, gt=0, description="Seconds between reconciler passes."
+    )
+    lookback_days: int = Field(
+        default=30,
+        ge=1,
+        description="How many days back the reconciler looks for paid orders without an invoice.",
+    )
+    list_lag_wait: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds to wait before looking up an invoice whose create had no answer.",
+    )
+    order_feed_url: HttpUrl | None = Field(
+        default=None,
+        description="The shop's paid-orders feed the reconciler asks (docs/operations.md).",
+    )
+    order_feed_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for the order feed; sent only in the Authorization header.",
+    )
 
-    reference_template: str = Field(default="ORD-{id}", min_length=1, max_length=50)
-    discount_label: str = Field(default="Discount", min_length=1, max_length=60)
-    shipping_label: str = Field(default="Shipping", min_length=1, max_length=60)
-    zero_rate_exemption_id: str | None = None
-    total_tolerance: int = Field(default=5, ge=0)
+    reference_template: str = Field(
+        default="ORD-{id}",
+        min_length=1,
+        max_length=50,
+        description="The invoice's reference number; placeholders `{id}` and `{number}`.",
+    )
+    discount_label: str = Field(
+        default="Discount", min_length=1, max_length=60, description="Name of discount lines."
+    )
+    shipping_label: str = Field(
+        default="Shipping", min_length=1, max_length=60, description="Name of the shipping line."
+    )
+    zero_rate_exemption_id: str | None = Field(
+        default=None, description="The Zoho tax exemption put on 0 % lines."
+    )
+    total_tolerance: int = Field(
+        default=5,
+        ge=0,
+        description="Minor units of difference from the shop's total that a Rounding "
+        "adjustment may cover; beyond it the order needs attention.",
+    )
 
-    admin_token: SecretStr | None = None
-    secret_key: SecretStr | None = None
-    public_url: HttpUrl | None = None
-    http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8080, ge=0, le=65535)
-    timezone: Annotated[str | None, AfterValidator(_check_timezone)] = None
-    log_format: Literal["json", "console"] = "json"
-    shutdown_grace: float = Field(default=10.0, ge=0)
-    lease_ttl: float = Field(default=30.0, gt=0)  # seconds a replica holds an order it works on
+    admin_token: SecretStr | None = Field(
+        default=None, description="Bearer token of the admin API; required by `zbsync run`."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key sealing Zoho tokens in MongoDB, or a comma-separated list: the "
+        "first encrypts, all decrypt. Required by `zbsync run`.",
+    )
+    public_url: HttpUrl | None = Field(
+        default=None, description="Public base URL of the admin API, for the OAuth redirect."
+    )
+    http_host: str = Field(
+        default="127.0.0.1", description="Address the admin API and console listen on."
+    )
+    http_port: int = Field(
+        default=8080, ge=0, le=65535, description="Port the admin API and console listen on."
+    )
+    timezone: Annotated[str | None, AfterValidator(_check_timezone)] = Field(
+        default=None,
+        description="IANA time zone for invoice dates; unset: the organization's, else UTC.",
+    )
+    log_format: Literal["json", "console"] = Field(
+        default="json", description="JSON lines on stderr, or console lines for people."
+    )
+    shutdown_grace: float = Field(
+        default=10.0, ge=0, description="Seconds to finish in-flight Zoho work on SIGTERM."
+    )
+    lease_ttl: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a replica holds an order (and a customer) it works on; renewed "
+        "while working.",
+    )
 
     @field_validator("reference_template")
     @classmethod
