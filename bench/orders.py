@@ -36,8 +36,7 @@ from cryptography.fernet import Fernet
 from pydantic import HttpUrl, MongoDsn, SecretStr
 
 from bench.mongo import mongodb_uri
-from worker.app import build_worker
-from worker.bootstrap import replica_name
+from worker.bootstrap import build_worker, replica_name
 from worker.clock import SystemClock
 from worker.config import Settings
 from worker.demo_samples import envelope
@@ -47,7 +46,7 @@ from worker.messaging.publisher import publish_body
 from worker.messaging.topology import Topology, declare
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import open_database, with_database
-from worker.store.orders import OrderRepository
+from worker.sync.ports import OrderStore
 from worker.zoho.connect import store_refresh_token
 from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
 from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
@@ -155,7 +154,7 @@ async def _publish_all(settings: Settings, orders: list[dict[str, Any]]) -> None
             )
 
 
-async def _all_synced(repository: OrderRepository, ids: list[str]) -> None:
+async def _all_synced(repository: OrderStore, ids: list[str]) -> None:
     pending = set(ids)
     while pending:
         pending = {

@@ -25,8 +25,7 @@ import aiohttp
 
 from bench.mongo import mongodb_uri
 from bench.orders import BUDGET, SANDBOX, _order, _settings
-from worker.app import build_worker
-from worker.bootstrap import replica_name
+from worker.bootstrap import build_worker, replica_name
 from worker.logs import configure_logging
 from worker.store.mongo import open_database
 from worker.store.orders import ORDERS, OrderRepository

@@ -25,8 +25,7 @@ from pydantic import HttpUrl, MongoDsn, SecretStr
 
 from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
 
-from .app import build_worker
-from .bootstrap import build_zoho, replica_name
+from .bootstrap import build_worker, build_zoho, replica_name
 from .clock import SystemClock
 from .config import Settings
 from .demo_report import (
@@ -43,6 +42,7 @@ from .messaging.topology import Topology, declare
 from .store.connection import ConnectionRepository
 from .store.mongo import Database, open_database, with_database
 from .store.orders import OrderRepository
+from .sync.ports import OrderStore
 from .zoho.connect import store_refresh_token
 from .zoho.oauth import OAuthClientCredentials, TokenEndpoint
 
@@ -216,7 +216,7 @@ async def _publish_malformed(settings: Settings) -> None:
     print("  order.paid     and a message cut off in the middle (not JSON)")
 
 
-async def _settled(orders: OrderRepository, order_ids: tuple[str, ...]) -> bool:
+async def _settled(orders: OrderStore, order_ids: tuple[str, ...]) -> bool:
     async def done() -> bool:
         records = [await orders.load(order_id) for order_id in order_ids]
         return all(

@@ -15,7 +15,7 @@ from pymongo.monitoring import (
 )
 from pymongo.read_concern import ReadConcern
 
-from worker.app import Stores
+from worker.bootstrap import Stores
 from worker.domain.connection import StoredConnection
 from worker.events import parse_event
 from worker.store.budget import BudgetRepository

@@ -2,7 +2,7 @@
 
 Run as ``python -m tests.support.scaled_worker`` with the worker's usual
 ``ZBSYNC_*`` environment plus ``ZBSYNC_TEST_BUDGET_WINDOW_MS``. Everything is
-the product's ``zbsync run``; only the budget handed to ``build_worker`` (the
+the product's ``zbsync run``; only the budget handed to ``run_worker`` (the
 seam the benchmarks use) counts ``ZBSYNC_ZOHO_REQUESTS_PER_MINUTE`` requests per
 that window instead of per real minute, so a test can saturate the budget, and
 sit out a 429's hold-off, in seconds (SPEC §11: windows are scaled in tests).
@@ -10,14 +10,14 @@ sit out a 429's hold-off, in seconds (SPEC §11: windows are scaled in tests).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
-from typing import Any
 
-from worker import app
-from worker.cli import main
-from worker.config import Settings
+from worker.app import run_worker
+from worker.config import Settings, load_settings
 from worker.domain.budget_ledger import BudgetLimits
+from worker.logs import configure_logging
 from worker.zoho.plans import daily_limit
 
 WINDOW_ENV = "ZBSYNC_TEST_BUDGET_WINDOW_MS"
@@ -33,16 +33,13 @@ def scaled_limits(settings: Settings, window_ms: int) -> BudgetLimits:
     )
 
 
-def _install(window_ms: int) -> None:
-    build = app.build_worker
-
-    def build_worker(settings: Settings, *args: Any, **kwargs: Any) -> app.Worker:
-        kwargs.setdefault("budget", scaled_limits(settings, window_ms))
-        return build(settings, *args, **kwargs)
-
-    app.build_worker = build_worker
+def main() -> int:
+    """``zbsync run`` with the scaled budget."""
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    window_ms = int(os.environ[WINDOW_ENV])
+    return asyncio.run(run_worker(settings, budget=scaled_limits(settings, window_ms)))
 
 
 if __name__ == "__main__":
-    _install(int(os.environ[WINDOW_ENV]))
-    sys.exit(main(["run"]))
+    sys.exit(main())

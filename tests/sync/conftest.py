@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
 import pytest
 
+from tests.support.memory_stores import MemoryAudit, MemoryContactLinks, MemoryLeases, MemoryOrders
 from tests.support.shifted_clock import ShiftedClock
 from tests.support.zoho_fixtures import sandbox_state
+from worker.bootstrap import Stores, build_sync
 from worker.clock import Clock, SystemClock
 from worker.domain.invoice_mapping import MappingSettings
 from worker.events import OrderEvent
 from worker.reconcile.feed import OrderFeed
 from worker.reconcile.passes import PassSettings, ReconcilePass
-from worker.store.audit import AuditTrail
-from worker.store.contacts import ContactLinks
-from worker.store.leases import Leases
 from worker.store.mongo import Database
 from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.sync.catalog_cache import CatalogCache
-from worker.sync.contacts import ContactResolver
 from worker.sync.intake import Intake, take_in
 from worker.sync.policy import SyncPolicy
-from worker.sync.prepare import Catalogs, Preparer
+from worker.sync.ports import AuditLog, OrderStore
+from worker.sync.prepare import Catalogs
 from worker.sync.records import OrderRecord
 from worker.sync.service import OrderSync
 from worker.zoho.books import ZohoBooks
@@ -36,8 +35,8 @@ from zoho_sandbox import RunningSandbox
 class Harness:
     """Events in, sync passes, and what the sandbox ended up with."""
 
-    orders: OrderRepository
-    audit: AuditTrail
+    orders: OrderStore
+    audit: AuditLog
     service: OrderSync
     http: aiohttp.ClientSession
     sandbox: RunningSandbox
@@ -98,16 +97,27 @@ def sync_policy() -> SyncPolicy:
     return SyncPolicy(list_lag_wait_ms=0, mapping=MappingSettings())
 
 
-@pytest.fixture
+@pytest.fixture(params=["mongodb", "memory"])
 async def harness(
+    request: pytest.FixtureRequest,
     mongo_db: Database,
     books: ZohoBooks,
     http: aiohttp.ClientSession,
     sandbox: RunningSandbox,
     sync_policy: SyncPolicy,
 ) -> Harness:
-    """The per-order path as ``zbsync run`` builds it."""
-    return await build_harness(mongo_db, books, http, sandbox, sync_policy)
+    """The per-order path as ``zbsync run`` builds it: on MongoDB, and on in-memory stores
+    (the same behaviour through the ports, without the database)."""
+    stores = Stores.on(mongo_db)
+    if request.param == "memory":
+        stores = replace(
+            stores,
+            orders=MemoryOrders(),
+            audit=MemoryAudit(),
+            leases=MemoryLeases(),
+            contact_links=MemoryContactLinks(),
+        )
+    return await build_harness(mongo_db, books, http, sandbox, sync_policy, stores=stores)
 
 
 async def build_harness(
@@ -118,23 +128,20 @@ async def build_harness(
     policy: SyncPolicy,
     *,
     clock: Clock | None = None,
+    stores: Stores | None = None,
     orders: OrderRepository | None = None,
     catalogs: Catalogs | None = None,
     owner: str = "a",
 ) -> Harness:
-    """A harness with some parts replaced (a slower budget, a hooked store, a fake catalog)."""
+    """The per-order path as ``bootstrap`` builds it, with some parts replaced (a slower
+    Books client, a hooked store, a fake catalog, a clock the test moves)."""
     clock = clock or ShiftedClock()
-    orders = orders or OrderRepository(mongo_db)
-    audit = AuditTrail(mongo_db)
-    await orders.ensure_indexes()
-    contacts = ContactResolver(books, ContactLinks(mongo_db), Leases(mongo_db), clock, owner=owner)
-    cache = CatalogCache(books, clock)
-    preparer = Preparer(
-        books,
-        catalogs=catalogs or cache,
-        contacts=contacts,
-        clock=clock,
-        policy=policy,
+    stores = stores or Stores.on(mongo_db)
+    if orders is not None:
+        stores = replace(stores, orders=orders)
+    await stores.ensure_indexes()
+    sync = build_sync(policy, stores, books, clock, owner, catalogs=catalogs)
+    assert sync.catalogs is not None
+    return Harness(
+        stores.orders, stores.audit, sync.service, http, sandbox, mongo_db, sync.catalogs, clock
     )
-    service = OrderSync(orders, audit, preparer, clock=clock, owner=owner, policy=policy)
-    return Harness(orders, audit, service, http, sandbox, mongo_db, cache, clock)

@@ -64,8 +64,16 @@ class OrderStore(Protocol):
 class AuditLog(Protocol):
     """The append-only audit trail of each order (``store.audit.AuditTrail``)."""
 
+    async def ensure_indexes(self) -> None:
+        """The indexes its readers query by."""
+        ...
+
     async def record(self, order_id: str, at_ms: int, kind: str, actor: str, **detail: Any) -> None:
         """Append one entry."""
+        ...
+
+    async def for_order(self, order_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        """The order's entries, newest first."""
         ...
 
 

@@ -1,40 +1,29 @@
-"""Composition root: builds the worker's parts from ``Settings`` and wires them together.
-
-Nothing here does work; it only decides which implementation each part gets,
-so the rest of the code can be read (and tested) without it.
-"""
+"""The Zoho client of one organization, wired from ``Settings``: tokens, budget, HTTP, Books."""
 
 from __future__ import annotations
 
-import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiohttp
 
-from .clock import Clock, SystemClock
-from .config import ConfigError, Settings
-from .domain.budget_ledger import BudgetLimits
-from .domain.connection import StoredConnection
-from .domain.create_timing import request_timeout_ms
-from .store.budget import BudgetRepository
-from .store.connection import ConnectionRepository
-from .store.mongo import Database
-from .zoho.books import ZohoBooks
-from .zoho.budget import RequestBudget
-from .zoho.connect import adopt_environment_token
-from .zoho.datacenters import resolve_endpoints
-from .zoho.http import ZohoHttp
-from .zoho.models import Organization
-from .zoho.oauth import OAuthClientCredentials, TokenEndpoint
-from .zoho.plans import daily_limit
-from .zoho.tokens import TokenManager
-
-
-def replica_name() -> str:
-    """A name for this process that no other replica shares (leases, budget holders)."""
-    return f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+from ..clock import Clock, SystemClock
+from ..config import ConfigError, Settings
+from ..domain.budget_ledger import BudgetLimits
+from ..domain.connection import StoredConnection
+from ..domain.create_timing import request_timeout_ms
+from ..store.budget import BudgetRepository
+from ..store.connection import ConnectionRepository
+from ..store.mongo import Database
+from ..zoho.books import ZohoBooks
+from ..zoho.budget import RequestBudget
+from ..zoho.connect import adopt_environment_token
+from ..zoho.datacenters import resolve_endpoints
+from ..zoho.http import ZohoHttp
+from ..zoho.models import Organization
+from ..zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from ..zoho.plans import daily_limit
+from ..zoho.tokens import TokenManager
 
 
 def client_credentials(settings: Settings) -> OAuthClientCredentials:

@@ -1,0 +1,210 @@
+"""One replica, wired from ``Settings``: stores, the per-order path, consumer, reconciler.
+
+``build_worker`` is what ``zbsync run``, ``zbsync reconcile``, the demo and the
+benchmarks start; ``build_sync`` is its per-order part, which the sync tests
+build with some parts replaced (a hooked store, a slower Books client, a clock).
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from ..clock import Clock, SystemClock
+from ..config import Settings
+from ..domain.budget_ledger import BudgetLimits
+from ..domain.invoice_mapping import MappingSettings
+from ..events import OrderEvent
+from ..messaging.consumer import OrderConsumer
+from ..messaging.topology import Topology
+from ..reconcile.feed import OrderFeed
+from ..reconcile.passes import PassSettings, ReconcilePass
+from ..reconcile.runner import Reconciler
+from ..store.audit import AuditTrail
+from ..store.contacts import ContactLinks
+from ..store.leases import Leases
+from ..store.mongo import Database
+from ..store.orders import OrderRepository
+from ..store.reconciler import ReconcilerStore
+from ..sync.catalog_cache import CatalogCache
+from ..sync.contacts import ContactResolver
+from ..sync.intake import take_in
+from ..sync.loop import SyncLoop
+from ..sync.policy import SyncPolicy
+from ..sync.ports import AuditLog, Books, ContactLinkStore, LeaseStore, OrderStore
+from ..sync.prepare import Catalogs, Preparer
+from ..sync.service import OrderSync
+from .zoho_client import build_zoho
+
+
+def replica_name() -> str:
+    """A name for this process that no other replica shares (leases, budget holders)."""
+    return f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The replica's MongoDB repositories, built once."""
+
+    orders: OrderStore
+    audit: AuditLog
+    reconciler: ReconcilerStore
+    leases: LeaseStore
+    contact_links: ContactLinkStore
+
+    @classmethod
+    def on(cls, db: Database) -> Stores:
+        """Every repository on ``db``."""
+        return cls(
+            OrderRepository(db), AuditTrail(db), ReconcilerStore(db), Leases(db), ContactLinks(db)
+        )
+
+    async def ensure_indexes(self) -> None:
+        """The indexes the worker queries by."""
+        await self.orders.ensure_indexes()
+        await self.audit.ensure_indexes()
+        await self.reconciler.ensure_indexes()
+
+
+@dataclass(frozen=True)
+class SyncParts:
+    """The per-order path: the service every trigger calls, and the catalog it reads."""
+
+    service: OrderSync
+    catalogs: CatalogCache | None  # None while Zoho is not connected
+
+
+@dataclass
+class Worker:
+    """The running parts of one replica."""
+
+    consumer: OrderConsumer
+    loop: SyncLoop
+    stores: Stores
+    reconcile: ReconcilePass | None  # None until an organization is chosen
+    reconciler: Reconciler | None
+
+    @property
+    def orders(self) -> OrderStore:
+        """The orders (for callers that only need them)."""
+        return self.stores.orders
+
+
+def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None) -> SyncPolicy:
+    """The per-order path's behaviour from the settings (and the console's tax map)."""
+    mapping = MappingSettings(
+        reference_template=settings.reference_template,
+        discount_label=settings.discount_label,
+        shipping_label=settings.shipping_label,
+        zero_rate_exemption_id=settings.zero_rate_exemption_id,
+        total_tolerance=settings.total_tolerance,
+        timezone=ZoneInfo(settings.timezone or "UTC"),
+        tax_map=dict(tax_map or {}),
+    )
+    return SyncPolicy(
+        auto_sync=settings.auto_sync,
+        list_lag_wait_ms=int(settings.list_lag_wait * 1000),
+        lease_ttl_ms=int(settings.lease_ttl * 1000),
+        mapping=mapping,
+        timezone_configured=settings.timezone is not None,
+    )
+
+
+def build_sync(
+    policy: SyncPolicy,
+    stores: Stores,
+    books: Books | None,
+    clock: Clock,
+    owner: str,
+    *,
+    catalogs: Catalogs | None = None,
+) -> SyncParts:
+    """The per-order path; ``books`` None while Zoho is not connected or no organization is set."""
+    cache = contacts = None
+    if books is not None:
+        cache = CatalogCache(books, clock)
+        contacts = ContactResolver(
+            books,
+            stores.contact_links,
+            stores.leases,
+            clock,
+            owner=owner,
+            lease_ttl_ms=policy.lease_ttl_ms,
+        )
+    preparer = Preparer(
+        books, catalogs=catalogs or cache, contacts=contacts, clock=clock, policy=policy
+    )
+    service = OrderSync(
+        stores.orders, stores.audit, preparer, clock=clock, owner=owner, policy=policy
+    )
+    return SyncParts(service, cache)
+
+
+def build_worker(
+    settings: Settings,
+    db: Database,
+    http: aiohttp.ClientSession,
+    owner: str,
+    *,
+    tax_map: Mapping[Decimal, str] | None = None,
+    budget: BudgetLimits | None = None,
+) -> Worker:
+    """Every part of the replica, not yet started (``budget``: see ``build_zoho``)."""
+    clock, policy, stores = SystemClock(), sync_policy(settings, tax_map), Stores.on(db)
+    org = settings.zoho_organization_id
+    books = build_zoho(settings, db, http, org, owner=owner, limits=budget).books if org else None
+    sync = build_sync(policy, stores, books, clock, owner)
+    loop = SyncLoop(sync.service, stores.orders, clock)
+    reconcile = reconciler = None
+    if sync.catalogs is not None and org:
+        reconcile, reconciler = _reconciler(settings, stores, http, owner=owner, sync=sync)
+
+    async def store(event: OrderEvent) -> bool:
+        intake = await take_in(stores.orders, stores.audit, event, clock.now_ms(), owner)
+        return intake.outcome == "stored"
+
+    consumer = OrderConsumer(
+        str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
+    )
+    return Worker(consumer, loop, stores, reconcile, reconciler)
+
+
+def _reconciler(
+    settings: Settings, stores: Stores, http: aiohttp.ClientSession, *, owner: str, sync: SyncParts
+) -> tuple[ReconcilePass, Reconciler]:
+    assert sync.catalogs is not None
+    org = str(settings.zoho_organization_id)
+    interval_ms = int(settings.reconcile_interval * 1000)
+    feed = None
+    if settings.order_feed_url is not None:
+        feed = OrderFeed(http, str(settings.order_feed_url), settings.order_feed_token)
+    reconcile = ReconcilePass(
+        stores.orders,
+        stores.audit,
+        stores.reconciler,
+        service=sync.service,
+        catalogs=sync.catalogs,
+        feed=feed,
+        clock=SystemClock(),
+        owner=owner,
+        settings=PassSettings(
+            org, settings.auto_sync, interval_ms, settings.lookback_days * 86_400_000
+        ),
+    )
+    reconciler = Reconciler(
+        reconcile,
+        stores.leases,
+        stores.reconciler,
+        SystemClock(),
+        organization_id=org,
+        owner=owner,
+        interval_ms=interval_ms,
+        lease_ttl_ms=int(settings.lease_ttl * 1000),
+    )
+    return reconcile, reconciler
