@@ -38,7 +38,7 @@ from ..sync.intake import take_in
 from ..sync.loop import SyncLoop
 from ..sync.policy import SyncPolicy
 from ..sync.ports import AuditLog, Books, ContactLinkStore, LeaseStore, OrderStore
-from ..sync.prepare import Catalogs, Preparer
+from ..sync.prepare import Catalogs, Connected, Preparer
 from ..sync.service import OrderSync
 from .zoho_client import build_zoho
 
@@ -126,7 +126,7 @@ def build_sync(
     catalogs: Catalogs | None = None,
 ) -> SyncParts:
     """The per-order path; ``books`` None while Zoho is not connected or no organization is set."""
-    cache = contacts = None
+    cache = zoho = None
     if books is not None:
         cache = CatalogCache(books, clock)
         contacts = ContactResolver(
@@ -137,9 +137,8 @@ def build_sync(
             owner=owner,
             lease_ttl_ms=policy.lease_ttl_ms,
         )
-    preparer = Preparer(
-        books, catalogs=catalogs or cache, contacts=contacts, clock=clock, policy=policy
-    )
+        zoho = Connected(books, catalogs or cache, contacts)
+    preparer = Preparer(zoho, clock=clock, policy=policy)
     service = OrderSync(
         stores.orders, stores.audit, preparer, clock=clock, owner=owner, policy=policy
     )

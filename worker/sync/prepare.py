@@ -7,7 +7,7 @@ the newest snapshot; its fingerprint tells whether the invoice needs an update.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,21 +51,20 @@ class Contacts(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Connected:
+    """The Zoho side of a pass, there once Zoho is connected and an organization chosen."""
+
+    books: Books
+    catalogs: Catalogs
+    contacts: Contacts
+
+
 class Preparer:
     """Builds the ``Work`` and the ``Facts`` for one pass."""
 
-    def __init__(
-        self,
-        books: Books | None,
-        *,
-        catalogs: Catalogs | None,
-        contacts: Contacts | None,
-        clock: Clock,
-        policy: SyncPolicy,
-    ) -> None:
-        self._books = books
-        self._catalogs = catalogs
-        self._contacts = contacts
+    def __init__(self, zoho: Connected | None, *, clock: Clock, policy: SyncPolicy) -> None:
+        self._zoho = zoho
         self._clock = clock
         self._policy = policy
 
@@ -73,15 +72,15 @@ class Preparer:
         self, record: OrderRecord, lease: OrderLease, lane: Lane
     ) -> tuple[Work, Facts]:
         """The pass's tools and what it knows before its first step."""
-        books = self._connected()
+        zoho = self._connected()
         order = Order.model_validate(record.snapshot) if record.snapshot else None
         writes_allowed = self._policy.auto_sync or record.manual
         target = None
         if order is not None and record.paid and not record.deleted and writes_allowed:
-            target = Target(await self._draft(order, record, lane), order.total)
+            target = Target(await self._draft(zoho, order, record, lane), order.total)
         work = Work(
             lease=lease,
-            books=books,
+            books=zoho.books,
             clock=self._clock,
             lane=lane,
             list_lag_wait_ms=self._policy.list_lag_wait_ms,
@@ -89,18 +88,19 @@ class Preparer:
             reference=self._reference(record, order),
             target=target,
         )
-        return work, self._facts(record, books.organization_id, target.draft if target else None)
+        org = zoho.books.organization_id
+        return work, self._facts(record, org, target.draft if target else None)
 
-    def _connected(self) -> Books:
-        if self._books is None:
+    def _connected(self) -> Connected:
+        if self._zoho is None:
             raise NotConnected("Zoho is not connected or no organization is chosen")
-        return self._books
+        return self._zoho
 
-    async def _draft(self, order: Order, record: OrderRecord, lane: Lane) -> InvoiceDraft:
-        assert self._catalogs is not None
-        assert self._contacts is not None
-        catalog = await self._catalogs.get(lane)
-        customer_id = await self._contacts.resolve(order, catalog, lane)
+    async def _draft(
+        self, zoho: Connected, order: Order, record: OrderRecord, lane: Lane
+    ) -> InvoiceDraft:
+        catalog = await zoho.catalogs.get(lane)
+        customer_id = await zoho.contacts.resolve(order, catalog, lane)
         mapping = self._mapping_for(catalog)
         received = datetime.fromtimestamp(record.received_at_ms / 1000, UTC)
         fallback: date = received.astimezone(mapping.timezone).date()
