@@ -39,7 +39,7 @@ from bench.mongo import mongodb_uri
 from worker.bootstrap import build_worker, replica_name
 from worker.clock import SystemClock
 from worker.config import Settings
-from worker.demo_samples import envelope
+from worker.demo.samples import envelope
 from worker.domain.budget_ledger import BudgetLimits
 from worker.logs import configure_logging
 from worker.messaging.publisher import publish_body

@@ -44,9 +44,9 @@ def test_the_product_imports_without_the_extra(tmp_path: Path) -> None:
     """Every worker module but the demo (which runs the sandbox) loads, and a command runs."""
     code = (
         "import importlib, pkgutil, worker\n"
-        "skip = {'worker.demo', 'worker.__main__'}\n"
+        "skip = ('worker.demo', 'worker.__main__')\n"
         "for module in pkgutil.walk_packages(worker.__path__, 'worker.'):\n"
-        "    if module.name not in skip:\n"
+        "    if not module.name.startswith(skip):\n"
         "        importlib.import_module(module.name)\n"
         "from worker.cli import main\n"
         f"sys.exit(main(['schemas', '--out', {str(tmp_path)!r}]))\n"

@@ -25,26 +25,26 @@ from pydantic import HttpUrl, MongoDsn, SecretStr
 
 from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
 
-from .bootstrap import build_worker, build_zoho, replica_name
-from .clock import SystemClock
-from .config import Settings
-from .demo_report import (
+from ..bootstrap import build_worker, build_zoho, replica_name
+from ..clock import SystemClock
+from ..config import Settings
+from ..domain.lanes import Lane
+from ..messaging.publisher import publish_body
+from ..messaging.topology import Topology, declare
+from ..store.connection import ConnectionRepository
+from ..store.mongo import Database, open_database, with_database
+from ..store.orders import OrderRepository
+from ..sync.ports import OrderStore
+from ..zoho.connect import store_refresh_token
+from ..zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from .report import (
     print_calls,
     print_contacts,
     print_dead_letters,
     print_invoices,
     print_orders,
 )
-from .demo_samples import MALFORMED, envelope, later_events, sample_orders
-from .domain.lanes import Lane
-from .messaging.publisher import publish_body
-from .messaging.topology import Topology, declare
-from .store.connection import ConnectionRepository
-from .store.mongo import Database, open_database, with_database
-from .store.orders import OrderRepository
-from .sync.ports import OrderStore
-from .zoho.connect import store_refresh_token
-from .zoho.oauth import OAuthClientCredentials, TokenEndpoint
+from .samples import MALFORMED, envelope, later_events, sample_orders
 
 DEMO_ENV = "demo.env"
 DEMO_DATABASE = "zbsync_demo"
