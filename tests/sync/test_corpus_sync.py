@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.corpus.orders import CORPUS, event_body
+from tests.support.sync_harness import Harness
 from tests.support.zoho_fixtures import sandbox_state
-from tests.sync.conftest import Harness
 from worker.events import Order, parse_event
 
 

@@ -19,8 +19,8 @@ from tests.support.hooked_books import HookedBooks
 from tests.support.manual_clock import ManualClock
 from tests.support.orders import event, order_data
 from tests.support.shifted_clock import ShiftedClock
+from tests.support.sync_harness import Harness, build_harness
 from tests.support.zoho_fixtures import add_fault
-from tests.sync.conftest import Harness, build_harness
 from worker.domain.invoice_mapping import MappingSettings
 from worker.store.mongo import Database
 from worker.store.orders import OrderRepository

@@ -6,7 +6,7 @@ import structlog
 from structlog.testing import capture_logs
 
 from tests.support.orders import event, order_data
-from tests.sync.conftest import Harness
+from tests.support.sync_harness import Harness
 
 
 async def test_every_line_of_a_pass_names_its_order_and_zoho_calls_say_whom_they_serve(

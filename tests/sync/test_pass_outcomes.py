@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from tests.support.orders import event, order_data
-from tests.sync.conftest import Harness, build_harness
+from tests.support.sync_harness import Harness, build_harness
 from worker.domain.catalog import Catalog
 from worker.domain.lanes import Lane
 from worker.store.mongo import Database

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.orders import event, order_data
+from tests.support.sync_harness import Harness
 from tests.support.zoho_fixtures import sandbox_counter
-from tests.sync.conftest import Harness
 from worker.domain.lanes import Lane
 from worker.zoho.books import ZohoBooks
 

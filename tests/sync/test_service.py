@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from tests.support.orders import event, order_data
 from tests.support.shifted_clock import ShiftedClock
+from tests.support.sync_harness import Harness
 from tests.support.zoho_fixtures import add_fault
-from tests.sync.conftest import Harness
 from worker.sync.policy import SyncPolicy
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.fake_feed import FakeFeed, serving_feed
 from tests.support.orders import event, order_data
-from tests.sync.conftest import Harness
+from tests.support.sync_harness import Harness
 from worker.clock import SystemClock
 from worker.store.reconciler import ReconcilerStore
 from worker.sync.policy import SyncPolicy

@@ -1,4 +1,8 @@
-"""The sync service wired as the worker wires it, against the sandbox and MongoDB."""
+"""The sync service wired as the worker wires it, against the sandbox and MongoDB.
+
+The ``harness`` fixture for the sync and reconciler suites (``tests/sync/``, ``tests/reconcile/``),
+loaded for the whole suite as a plugin (``pytest_plugins`` in ``tests/conftest.py``).
+"""
 
 from __future__ import annotations
 
