@@ -27,7 +27,7 @@ from worker.store.reconciler import ReconcilerStore
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.intake import Intake, take_in
 from worker.sync.policy import SyncPolicy
-from worker.sync.ports import AuditLog, OrderStore
+from worker.sync.ports import AuditLog, ContactLinkStore, OrderStore
 from worker.sync.prepare import Catalogs
 from worker.sync.records import OrderRecord
 from worker.sync.service import OrderSync
@@ -47,6 +47,7 @@ class Harness:
     db: Database
     catalogs: CatalogCache
     clock: Clock  # the sync service's time (a ShiftedClock unless a test gives another)
+    contact_links: ContactLinkStore
 
     def reconcile_pass(
         self, *, feed_url: str | None = None, auto_sync: bool = True, owner: str = "a"
@@ -147,5 +148,13 @@ async def build_harness(
     sync = build_sync(policy, stores, books, clock, owner, catalogs=catalogs)
     assert sync.catalogs is not None
     return Harness(
-        stores.orders, stores.audit, sync.service, http, sandbox, mongo_db, sync.catalogs, clock
+        stores.orders,
+        stores.audit,
+        sync.service,
+        http,
+        sandbox,
+        mongo_db,
+        sync.catalogs,
+        clock,
+        stores.contact_links,
     )

@@ -3,9 +3,9 @@
 A known customer whose billing data did not change costs no Zoho call. Anything
 else happens under a per-customer lease (``customer_lease``: renewed while held,
 checked before every write), so two replicas never create two contacts for one
-customer: search by email (case-insensitively, same currency), then by display
-name (adopted only if its email is empty or equal), else create — on a name
-clash search again by email, then try "Name (email)" and "Name (email, CUR)".
+customer: search by email (case-insensitively, same currency), else create —
+only when Zoho refuses the name (3062) search by that display name (adopted only
+if its email is empty or equal), else try "Name (email)" and "Name (email, CUR)".
 Billing changes are written back field by field, never the name.
 """
 
@@ -106,19 +106,26 @@ class ContactResolver:
                 "currency_not_enabled",
                 f"the currency {order.currency} is not enabled in Zoho Books",
             )
-        found = await self._find(order, currency.currency_id, lane)
+        found = await self._by_email(order, currency.currency_id, lane)
         if found is not None:
             return await self._link(order, found, lease, adopted=True, written=None)
-        created = await self._create(order, currency.currency_id, lane, lease)
-        written = billing_fingerprint(order)
-        return await self._link(order, created, lease, adopted=False, written=written)
+        contact, adopted = await self._create(order, currency.currency_id, lane, lease)
+        written = None if adopted else billing_fingerprint(order)
+        return await self._link(order, contact, lease, adopted=adopted, written=written)
 
-    async def _find(self, order: Order, currency_id: str, lane: Lane) -> Contact | None:
+    async def _by_email(self, order: Order, currency_id: str, lane: Lane) -> Contact | None:
         email, code = contact_key(order)
         for contact in await self._books.contacts_by_email(email, lane):
             if _same_currency(contact, code, currency_id):
                 return contact
-        for contact in await self._books.contacts_by_name(display_name(order.customer), lane):
+        return None
+
+    async def _by_name(
+        self, name: str, order: Order, currency_id: str, lane: Lane
+    ) -> Contact | None:
+        """The contact holding ``name``, if it may be this customer's: no email, or theirs."""
+        email, code = contact_key(order)
+        for contact in await self._books.contacts_by_name(name, lane):
             mail = (contact.email or "").casefold()
             if mail in ("", email) and _same_currency(contact, code, currency_id):
                 return contact
@@ -126,7 +133,12 @@ class ContactResolver:
 
     async def _create(
         self, order: Order, currency_id: str, lane: Lane, lease: CustomerLease
-    ) -> Contact:
+    ) -> tuple[Contact, bool]:
+        """The created contact (False), or one adopted after Zoho refused its name (True).
+
+        The name is looked up only after Zoho's 3062: a new customer costs one search by
+        email and the create.
+        """
         email, code = contact_key(order)
         name = display_name(order.customer)
         for candidate in (
@@ -137,11 +149,11 @@ class ContactResolver:
             payload = new_contact_payload(order, currency_id, candidate, self._tax_id_field)
             await lease.guard()
             try:
-                return await self._books.create_contact(payload, lane)
+                return await self._books.create_contact(payload, lane), False
             except DuplicateName:
-                again = await self._find(order, currency_id, lane)
-                if again is not None:
-                    return again
+                holder = await self._by_name(candidate, order, currency_id, lane)
+                if holder is not None:
+                    return holder, True
         raise DuplicateName(f"no free display name for {name} ({email}) in Zoho")
 
     async def _write_back(
