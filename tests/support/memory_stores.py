@@ -169,3 +169,9 @@ class MemoryContactLinks:
             return False
         self.links[link.key] = link.model_copy(update={"version": link.version + 1})
         return True
+
+    async def forget(self, link: ContactLink) -> None:
+        """Drop the link, if it is still the one read."""
+        stored = self.links.get(link.key)
+        if stored is not None and stored.version == link.version:
+            del self.links[link.key]

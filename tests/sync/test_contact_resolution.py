@@ -12,6 +12,7 @@ from tests.support.sync_harness import Harness
 from worker.domain.lanes import Lane
 from worker.sync.records import ContactLink
 from worker.zoho.books import ZohoBooks
+from worker.zoho.http import ZohoHttp
 
 LIVE = Lane.LIVE
 
@@ -71,3 +72,23 @@ async def test_a_contact_of_that_name_without_an_email_is_adopted_not_duplicated
     link = await _link(harness, books)
     assert link.adopted  # found, not created: only its empty fields are ever filled
     assert link.contact_id == contacts[0]["contact_id"]
+
+
+async def test_a_contact_deleted_in_zoho_is_noticed_and_made_again(
+    harness: Harness, zoho_http: ZohoHttp
+) -> None:
+    first = await harness.deliver(event("order.paid", order_data("1001")))
+    assert first.state == "synced"
+    [gone] = (await harness.books())["contacts"]
+    await zoho_http.request(
+        "contacts.delete", "DELETE", f"/contacts/{gone['contact_id']}", lane=LIVE
+    )
+
+    second = await harness.deliver(event("order.paid", order_data("1002")))
+
+    assert second.state == "synced"  # not needs_attention for every later order
+    [again] = (await harness.books())["contacts"]
+    assert again["contact_id"] != gone["contact_id"]
+    third = await harness.deliver(event("order.paid", order_data("1003")))
+    assert third.state == "synced"
+    assert len(await harness.calls("contacts.create")) == 2

@@ -40,3 +40,7 @@ class ContactLinks:
             return True
         result = await self._links.replace_one({"_id": link.key, "version": link.version}, doc)
         return result.matched_count == 1
+
+    async def forget(self, link: ContactLink) -> None:
+        """Drop the link (its contact is gone from Zoho), if it is still the one read."""
+        await self._links.delete_one({"_id": link.key, "version": link.version})

@@ -15,6 +15,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
+
 from ..clock import Clock
 from ..domain.catalog import Catalog
 from ..domain.contact_changes import contact_changes
@@ -30,11 +32,13 @@ from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
 from ..events import Order
 from ..zoho.catalog_adapter import contact_snapshot
-from ..zoho.errors import DuplicateName
+from ..zoho.errors import DuplicateName, ZohoNotFound
 from ..zoho.models import Contact
 from .customer_lease import CustomerLease
 from .ports import Books, ContactLinkStore, LeaseStore
 from .records import ContactLink
+
+log = structlog.get_logger(__name__)
 
 
 class ContactResolver:
@@ -68,6 +72,22 @@ class ContactResolver:
             return link.contact_id
         async with self._customer_lease(f"customer:{org}:{email}") as lease:
             return await lease.keep(self._resolve_held(order, catalog, lane, lease))
+
+    async def heal(self, order: Order, lane: Lane) -> bool:
+        """After Zoho refused a write naming the customer: True when the linked contact is
+        gone (deleted or merged in Zoho) and the link was dropped, so the next resolve
+        finds or creates the contact again."""
+        email, currency = contact_key(order)
+        link = await self._links.load(self._books.organization_id, email, currency)
+        if link is None:
+            return False
+        try:
+            await self._books.contact(link.contact_id, lane)
+        except ZohoNotFound:
+            await self._links.forget(link)
+            log.warning("contact gone from Zoho; link dropped", contact_id=link.contact_id)
+            return True
+        return False
 
     async def _resolve_held(
         self, order: Order, catalog: Catalog, lane: Lane, lease: CustomerLease

@@ -104,6 +104,10 @@ class ContactLinkStore(Protocol):
         """Write if unchanged since read; False when another writer won."""
         ...
 
+    async def forget(self, link: ContactLink) -> None:
+        """Drop the link (its contact is gone from Zoho), if it is still the one read."""
+        ...
+
 
 class Books(Protocol):
     """The Zoho Books calls of one organization (``zoho.books.ZohoBooks``)."""

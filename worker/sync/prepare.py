@@ -50,6 +50,10 @@ class Contacts(Protocol):
         """The Zoho contact id for the order's customer."""
         ...
 
+    async def heal(self, order: Order, lane: Lane) -> bool:
+        """True when the customer's linked contact is gone from Zoho and was forgotten."""
+        ...
+
 
 @dataclass(frozen=True)
 class Connected:
@@ -90,6 +94,13 @@ class Preparer:
         )
         org = zoho.books.organization_id
         return work, self._facts(record, org, target.draft if target else None)
+
+    async def heal_contact(self, record: OrderRecord, lane: Lane) -> bool:
+        """After Zoho refused a write: whether it was for a contact that is gone (now forgotten,
+        so preparing again finds or creates it)."""
+        if self._zoho is None or record.snapshot is None:
+            return False
+        return await self._zoho.contacts.heal(Order.model_validate(record.snapshot), lane)
 
     def _connected(self) -> Connected:
         if self._zoho is None:

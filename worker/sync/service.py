@@ -22,7 +22,12 @@ from ..domain.create_timing import unknown_since_takeover_ms
 from ..domain.decisions import Facts, State, Step, decide
 from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
-from ..zoho.errors import ConnectionBroken, PermanentZohoError, TransientZohoError
+from ..zoho.errors import (
+    ConnectionBroken,
+    PermanentZohoError,
+    TransientZohoError,
+    ZohoValidationError,
+)
 from . import steps
 from .errors import LeaseLost
 from .order_lease import OrderLease
@@ -190,13 +195,24 @@ class OrderSync:
         self, record: OrderRecord, lease: OrderLease, lane: Lane, actor: str
     ) -> Outcome:
         work, facts = await self._preparer.prepare(record, lease, lane)
+        healed = False
         while True:
             decision = decide(facts)
             log.info("decided", step=decision.step.value)
             if decision.step is Step.SETTLE:
                 assert decision.state is not None
                 return Outcome(decision.state, decision.reason)
-            result = await self._step(decision.step, work, record, facts, actor)
+            try:
+                result = await self._step(decision.step, work, record, facts, actor)
+            except ZohoValidationError:
+                # A contact deleted or merged in Zoho makes every write for its customer fail:
+                # forget the link and prepare again (once), instead of asking a person.
+                if healed or not await self._preparer.heal_contact(record, lane):
+                    raise
+                healed = True
+                record = await self._orders.load(record.order_id) or record
+                work, facts = await self._preparer.prepare(record, lease, lane)
+                continue
             if isinstance(result, Settle):
                 return Outcome(result.state, result.reason)
             record, facts = result.record, result.facts
