@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from worker.domain.catalog import Catalog
 from worker.store.orders import OPEN_STATES
 from worker.sync.errors import LeaseLost
 from worker.sync.records import ContactLink, OrderRecord
@@ -175,3 +176,18 @@ class MemoryContactLinks:
         stored = self.links.get(link.key)
         if stored is not None and stored.version == link.version:
             del self.links[link.key]
+
+
+class MemoryCatalogs:
+    """``SharedCatalogs`` in a dict: organization -> (catalog, read at)."""
+
+    def __init__(self) -> None:
+        self.catalogs: dict[str, tuple[Catalog, int]] = {}
+
+    async def load(self, organization_id: str) -> tuple[Catalog, int] | None:
+        """The shared catalog and when it was read, or None."""
+        return self.catalogs.get(organization_id)
+
+    async def save(self, organization_id: str, catalog: Catalog, read_at_ms: int) -> None:
+        """Share ``catalog``."""
+        self.catalogs[organization_id] = (catalog, read_at_ms)

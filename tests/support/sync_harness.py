@@ -12,7 +12,13 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.support.memory_stores import MemoryAudit, MemoryContactLinks, MemoryLeases, MemoryOrders
+from tests.support.memory_stores import (
+    MemoryAudit,
+    MemoryCatalogs,
+    MemoryContactLinks,
+    MemoryLeases,
+    MemoryOrders,
+)
 from tests.support.shifted_clock import ShiftedClock
 from tests.support.zoho_fixtures import sandbox_state
 from worker.bootstrap import Stores, build_sync
@@ -121,6 +127,7 @@ async def harness(
             audit=MemoryAudit(),
             leases=MemoryLeases(),
             contact_links=MemoryContactLinks(),
+            catalogs=MemoryCatalogs(),
         )
     return await build_harness(mongo_db, books, http, sandbox, sync_policy, stores=stores)
 

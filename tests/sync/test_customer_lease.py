@@ -18,6 +18,7 @@ from pymongo.errors import AutoReconnect
 
 from tests.support.manual_clock import ManualClock
 from tests.support.mapping import order
+from tests.support.memory_stores import MemoryCatalogs
 from tests.support.zoho_fixtures import sandbox_state
 from worker.clock import SystemClock
 from worker.domain.catalog import Catalog
@@ -94,7 +95,7 @@ def gated_books(zoho_http: ZohoHttp) -> GatedBooks:
 @pytest.fixture
 async def catalog(gated_books: GatedBooks) -> Catalog:
     """The organization's taxes and currencies."""
-    return await CatalogCache(gated_books, SystemClock()).get(LIVE)
+    return await CatalogCache(gated_books, MemoryCatalogs(), SystemClock()).get(LIVE)
 
 
 def lease_name(books: ZohoBooks) -> str:

@@ -27,6 +27,7 @@ from ..reconcile.feed import OrderFeed
 from ..reconcile.passes import PassSettings, ReconcilePass
 from ..reconcile.runner import Reconciler
 from ..store.audit import AuditTrail
+from ..store.catalogs import CatalogStore
 from ..store.contacts import ContactLinks
 from ..store.leases import Leases
 from ..store.mongo import Database
@@ -37,7 +38,14 @@ from ..sync.contacts import ContactResolver
 from ..sync.intake import take_in
 from ..sync.loop import SyncLoop
 from ..sync.policy import SyncPolicy
-from ..sync.ports import AuditLog, Books, ContactLinkStore, LeaseStore, OrderStore
+from ..sync.ports import (
+    AuditLog,
+    Books,
+    ContactLinkStore,
+    LeaseStore,
+    OrderStore,
+    SharedCatalogs,
+)
 from ..sync.prepare import Catalogs, Connected, Preparer
 from ..sync.service import OrderSync
 from .zoho_client import build_zoho
@@ -57,12 +65,18 @@ class Stores:
     reconciler: ReconcilerStore
     leases: LeaseStore
     contact_links: ContactLinkStore
+    catalogs: SharedCatalogs
 
     @classmethod
     def on(cls, db: Database) -> Stores:
         """Every repository on ``db``."""
         return cls(
-            OrderRepository(db), AuditTrail(db), ReconcilerStore(db), Leases(db), ContactLinks(db)
+            OrderRepository(db),
+            AuditTrail(db),
+            ReconcilerStore(db),
+            Leases(db),
+            ContactLinks(db),
+            CatalogStore(db),
         )
 
     async def ensure_indexes(self) -> None:
@@ -128,7 +142,7 @@ def build_sync(
     """The per-order path; ``books`` None while Zoho is not connected or no organization is set."""
     cache = zoho = None
     if books is not None:
-        cache = CatalogCache(books, clock)
+        cache = CatalogCache(books, stores.catalogs, clock)
         contacts = ContactResolver(
             books,
             stores.contact_links,

@@ -6,9 +6,10 @@ An adapter (``worker.zoho.catalog_adapter``) builds a ``Catalog`` from Zoho's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 TaxKind = Literal["tax", "compound_tax", "tax_group"]
 
@@ -62,3 +63,28 @@ class Catalog:
     def tax(self, tax_id: str) -> TaxInfo | None:
         """The tax with id ``tax_id``, active or not, if any."""
         return next((t for t in self.taxes if t.tax_id == tax_id), None)
+
+
+def catalog_to_json(catalog: Catalog) -> dict[str, Any]:
+    """The catalog as JSON-safe values (decimals as exact text), for sharing between replicas."""
+    return {
+        "taxes": [
+            {**asdict(tax), "percentage": str(tax.percentage),
+             "components": [str(c) for c in tax.components]}
+            for tax in catalog.taxes
+        ],
+        "currencies": [asdict(currency) for currency in catalog.currencies],
+        "base_currency": catalog.base_currency,
+        "time_zone": catalog.time_zone,
+    }  # fmt: skip
+
+
+def catalog_from_json(data: Mapping[str, Any]) -> Catalog:
+    """``catalog_to_json`` read back."""
+    taxes = tuple(
+        TaxInfo(**{**tax, "percentage": Decimal(tax["percentage"]),
+                   "components": tuple(Decimal(c) for c in tax["components"])})
+        for tax in data["taxes"]
+    )  # fmt: skip
+    currencies = tuple(CurrencyInfo(**currency) for currency in data["currencies"])
+    return Catalog(taxes, currencies, data["base_currency"], data.get("time_zone"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from ..domain.catalog import Catalog
 from ..domain.lanes import Lane
 from ..zoho.models import Contact, Currency, Invoice, Organization, Tax
 from .records import ContactLink, OrderRecord
@@ -106,6 +107,18 @@ class ContactLinkStore(Protocol):
 
     async def forget(self, link: ContactLink) -> None:
         """Drop the link (its contact is gone from Zoho), if it is still the one read."""
+        ...
+
+
+class SharedCatalogs(Protocol):
+    """Each organization's catalog, shared by the replicas (``store.catalogs.CatalogStore``)."""
+
+    async def load(self, organization_id: str) -> tuple[Catalog, int] | None:
+        """The catalog and when it was read from Zoho (epoch ms), or None."""
+        ...
+
+    async def save(self, organization_id: str, catalog: Catalog, read_at_ms: int) -> None:
+        """Share ``catalog``, read from Zoho at ``read_at_ms``."""
         ...
 
 
