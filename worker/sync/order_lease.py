@@ -1,7 +1,8 @@
 """The lease a replica holds on one order while it works on it (SPEC §3 "Per-order lease").
 
-Taken with a fence that grows with every new holder, renewed in the background
-while the work runs, released at the end. Every state write is fenced: it sticks
+Taken (``take_order_lease``) with a fence that grows with every new holder,
+renewed in the background while the work runs, released at the end. Every state
+write is fenced: it sticks
 only while this holder still holds the lease. Before each Zoho write the pass
 calls ``before_send``: a fenced write that extends the lease, so the request
 leaves only while the lease provably holds for longer than the request can take.
@@ -18,10 +19,10 @@ from typing import Any
 import structlog
 
 from ..clock import Clock
-from ..domain.create_timing import may_send
+from ..domain.create_timing import may_send, unknown_since_takeover_ms
 from .errors import LeaseLost
 from .ports import OrderStore
-from .records import OrderRecord
+from .records import Intent, OrderRecord
 
 log = structlog.get_logger(__name__)
 Mutation = Callable[[OrderRecord], OrderRecord]
@@ -125,3 +126,52 @@ class OrderLease:
             pass
         except Exception as exc:
             log.warning("order lease not released", error=repr(exc))
+
+
+async def take_order_lease(
+    orders: OrderStore,
+    clock: Clock,
+    order_id: str,
+    holder: str,
+    *,
+    manual: bool,
+    ttl_ms: int,
+    request_timeout_ms: int,
+) -> tuple[OrderLease, OrderRecord] | None:
+    """Take the order's lease (a new fence), or None while another holder has it.
+
+    A create the previous holder sent without learning its outcome becomes unknown from
+    when that holder's lease ran out: until then it could still have been sending.
+    """
+
+    def take(current: OrderRecord | None) -> OrderRecord | None:
+        now = clock.now_ms()
+        if current is None:
+            return None
+        if current.lease_owner is not None and current.lease_until_ms > now:
+            return None  # the holder re-reads and sees what was stored meanwhile
+        return current.replace(
+            lease_owner=holder,
+            manual=current.manual or manual,
+            lease_until_ms=now + ttl_ms,
+            fence=current.fence + 1,
+            intent=_inherited(current, request_timeout_ms),
+        )
+
+    record = await orders.change(order_id, take)
+    if record is None:
+        return None
+    lease = OrderLease(orders, clock, record, ttl_ms=ttl_ms, request_timeout_ms=request_timeout_ms)
+    return lease, record
+
+
+def _inherited(current: OrderRecord, request_timeout_ms: int) -> Intent | None:
+    intent = current.intent
+    if intent is None or intent.sent_ms is None or intent.unknown_at_ms is not None:
+        return intent
+    since = unknown_since_takeover_ms(
+        sent_ms=intent.sent_ms,
+        previous_lease_until_ms=current.lease_until_ms,
+        request_timeout_ms=request_timeout_ms,
+    )
+    return intent.model_copy(update={"unknown_at_ms": since})

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import structlog
 
 from ..clock import Clock
-from ..domain.create_timing import unknown_since_takeover_ms
 from ..domain.decisions import Facts, State, Step, decide
 from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
@@ -30,11 +29,11 @@ from ..zoho.errors import (
 )
 from . import steps
 from .errors import LeaseLost
-from .order_lease import OrderLease
+from .order_lease import OrderLease, take_order_lease
 from .policy import SyncPolicy
 from .ports import AuditLog, OrderStore
 from .prepare import NotConnected, Preparer
-from .records import Intent, OrderRecord
+from .records import OrderRecord
 from .steps import Settle, StepResult, Work
 
 log = structlog.get_logger(__name__)
@@ -92,16 +91,18 @@ class OrderSync:
     async def _sync(self, order_id: str, lane: Lane, actor: str, *, manual: bool) -> bool:
         # One holder per call, not per replica: two tasks of one process exclude each other too.
         holder = f"{self._owner}/{uuid.uuid4().hex[:12]}"
-        record = await self._orders.change(order_id, lambda r: self._take_lease(r, holder, manual))
-        if record is None:
-            return False
-        lease = OrderLease(
+        taken = await take_order_lease(
             self._orders,
             self._clock,
-            record,
+            order_id,
+            holder,
+            manual=manual,
             ttl_ms=self._policy.lease_ttl_ms,
             request_timeout_ms=self._policy.request_timeout_ms,
         )
+        if taken is None:
+            return False
+        lease, record = taken
         async with lease.renewed():
             try:
                 while self._has_work(record):
@@ -111,35 +112,6 @@ class OrderSync:
             except LeaseLost as lost:
                 log.warning("lease lost while working", why=str(lost))
         return True
-
-    def _take_lease(
-        self, current: OrderRecord | None, holder: str, manual: bool
-    ) -> OrderRecord | None:
-        now = self._clock.now_ms()
-        if current is None:
-            return None
-        if current.lease_owner is not None and current.lease_until_ms > now:
-            return None  # the holder re-reads and sees what was stored meanwhile
-        return current.replace(
-            lease_owner=holder,
-            manual=current.manual or manual,
-            lease_until_ms=now + self._policy.lease_ttl_ms,
-            fence=current.fence + 1,
-            intent=self._inherited_intent(current),
-        )
-
-    def _inherited_intent(self, current: OrderRecord) -> Intent | None:
-        """A create the previous holder sent without learning its outcome: unknown from when
-        that holder's lease ran out."""
-        intent = current.intent
-        if intent is None or intent.sent_ms is None or intent.unknown_at_ms is not None:
-            return intent
-        since = unknown_since_takeover_ms(
-            sent_ms=intent.sent_ms,
-            previous_lease_until_ms=current.lease_until_ms,
-            request_timeout_ms=self._policy.request_timeout_ms,
-        )
-        return intent.model_copy(update={"unknown_at_ms": since})
 
     def _has_work(self, record: OrderRecord) -> bool:
         due = record.due_at_ms is not None and record.due_at_ms <= self._clock.now_ms()
