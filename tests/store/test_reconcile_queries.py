@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from worker.store.mongo import Database
-from worker.store.orders import OPEN_STATES, ORDERS, OrderRepository
-from worker.sync.records import OrderRecord
+from worker.store.orders import ORDERS, OrderRepository
+from worker.sync.records import OPEN_STATES, OrderRecord
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("ZBSYNC_TEST_MONGODB_URI"),

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from worker.domain.catalog import Catalog
-from worker.store.orders import OPEN_STATES
 from worker.sync.errors import LeaseLost
-from worker.sync.records import ContactLink, OrderRecord
+from worker.sync.records import OPEN_STATES, ContactLink, OrderRecord, needs_a_pass
 
 
 class MemoryOrders:
@@ -66,7 +65,9 @@ class MemoryOrders:
         return [
             r.order_id
             for r in self.records.values()
-            if r.state in OPEN_STATES and r.received_at_ms >= since_ms and _needs_a_pass(r, now_ms)
+            if r.state in OPEN_STATES
+            and r.received_at_ms >= since_ms
+            and needs_a_pass(r.state, r.due_at_ms, r.lease_until_ms, now_ms)
         ]
 
     async def ids_blocked_by_configuration(self) -> list[str]:
@@ -84,14 +85,6 @@ class MemoryOrders:
     async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
         """Ask for a pass on the order in ``lane``."""
         await self.change(order_id, lambda r: r and r.replace(due_at_ms=now_ms, lane=lane))
-
-
-def _needs_a_pass(record: OrderRecord, now_ms: int) -> bool:
-    if record.state == "pending":
-        return True
-    if record.state == "failed":
-        return (record.due_at_ms if record.due_at_ms is not None else now_ms) <= now_ms
-    return record.lease_until_ms < now_ms
 
 
 class MemoryAudit:

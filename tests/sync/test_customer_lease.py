@@ -156,17 +156,13 @@ async def test_a_taken_over_holder_sends_no_contact_create(
         "contacts_by_email", gated_books, catalog, mongo_db, leases, clock
     )
 
-    clock.advance(TTL + 1)  # past expiry, without a renewal in between
-    assert await leases.acquire(lease_name(gated_books), "b", TTL, clock.now_ms()) is not None
+    await _taken_over_by_b(leases, gated_books, clock)
     gate.opened.set()
 
     with pytest.raises(TransientZohoError, match="lease"):
         await resolving
     assert await contacts_in_zoho(http, sandbox) == 0
-    assert (
-        await ContactLinks(mongo_db).load(gated_books.organization_id, "ada@example.com", "EUR")
-        is None
-    )
+    assert await stored_link(mongo_db, gated_books) is None
 
 
 async def test_a_taken_over_holder_saves_no_link(
@@ -177,16 +173,12 @@ async def test_a_taken_over_holder_saves_no_link(
         "create_contact", gated_books, catalog, mongo_db, leases, clock
     )
 
-    clock.advance(TTL + 1)
-    assert await leases.acquire(lease_name(gated_books), "b", TTL, clock.now_ms()) is not None
+    await _taken_over_by_b(leases, gated_books, clock)
     gate.opened.set()
 
     with pytest.raises(TransientZohoError, match="lease"):
         await resolving
-    assert (
-        await ContactLinks(mongo_db).load(gated_books.organization_id, "ada@example.com", "EUR")
-        is None
-    )
+    assert await stored_link(mongo_db, gated_books) is None
 
 
 async def test_a_failed_renewal_stops_the_work_while_it_waits(
@@ -229,3 +221,9 @@ async def _held_at(
     resolving = asyncio.create_task(resolver.resolve(ORDER, catalog, LIVE))
     await first_of(gate.reached.wait(), resolving)
     return gate, resolving
+
+
+async def _taken_over_by_b(leases: Leases, books: GatedBooks, clock: ManualClock) -> None:
+    """The lease runs out without a renewal in between, and replica "b" takes it."""
+    clock.advance(TTL + 1)
+    assert await leases.acquire(lease_name(books), "b", TTL, clock.now_ms()) is not None

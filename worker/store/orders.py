@@ -14,7 +14,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from ..sync.errors import LeaseLost, WriteContention
-from ..sync.records import OrderRecord
+from ..sync.records import OPEN_STATES, OrderRecord, needs_a_pass
 from .mongo import Database, Document
 
 ORDERS = "orders"
@@ -115,15 +115,10 @@ class OrderRepository:
         await self.change(order_id, lambda r: r and r.replace(due_at_ms=now_ms, lane=lane))
 
 
-OPEN_STATES = ("pending", "failed", "syncing")
-
-
 def _needs_a_pass(doc: Document, now_ms: int) -> bool:
-    if doc["state"] == "pending":
-        return True
-    if doc["state"] == "failed":
-        return int(doc.get("due_at_ms", now_ms)) <= now_ms
-    return int(doc.get("lease_until_ms", 0)) < now_ms  # syncing, but its holder is gone
+    due = doc.get("due_at_ms")
+    lease_until = int(doc.get("lease_until_ms", 0))
+    return needs_a_pass(doc["state"], None if due is None else int(due), lease_until, now_ms)
 
 
 def _to_document(record: OrderRecord) -> Document:

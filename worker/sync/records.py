@@ -33,13 +33,8 @@ class Intent(BaseModel):
     organization_id: str
     reference: str  # as rendered for this create: the lookup uses it, not a newer rendering
     started_ms: int  # stored, before the token and budget waits
-    sent_ms: int | None = None  # when the request last left (inside the budget slot)
+    sent_ms: int | None = None  # when the request last left; None: it never did, nothing to look up
     unknown_at_ms: int | None = None  # when its outcome became unknown
-
-    @property
-    def sent(self) -> bool:
-        """The request may have reached Zoho: only a lookup can tell what it did."""
-        return self.sent_ms is not None
 
     @model_validator(mode="before")
     @classmethod
@@ -108,3 +103,16 @@ class ContactLink(BaseModel):
 def link_key(organization_id: str, email: str, currency: str) -> str:
     """The id of a link document."""
     return f"{organization_id}|{currency}|{email}"
+
+
+OPEN_STATES = ("pending", "failed", "syncing")  # where the reconciler looks for missing invoices
+
+
+def needs_a_pass(state: str, due_at_ms: int | None, lease_until_ms: int, now_ms: int) -> bool:
+    """Whether an order in one of ``OPEN_STATES`` is missing its pass: waiting, failed and due,
+    or syncing under a lease whose holder is gone."""
+    if state == "pending":
+        return True
+    if state == "failed":
+        return (now_ms if due_at_ms is None else due_at_ms) <= now_ms
+    return lease_until_ms < now_ms

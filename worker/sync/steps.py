@@ -75,7 +75,7 @@ class Work:
     reference: str
     target: Target | None  # None unless a paid order may be written to Zoho
 
-    async def write(self, record: OrderRecord, **changes: object) -> OrderRecord:
+    async def write(self, **changes: object) -> OrderRecord:
         """Store ``changes`` on the freshest copy, if our lease still holds."""
         return await self.lease.write(**changes)
 
@@ -86,11 +86,12 @@ class Work:
 
 async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     """Find the invoice by reference before any create; adopt it when it is there."""
-    intent = record.intent
-    if intent is not None and intent.sent_ms is not None:
-        _wait_for_the_list(work, intent, intent.sent_ms)
+    sent = record.intent if record.intent and record.intent.sent_ms is not None else None
+    if sent is not None:
+        assert sent.sent_ms is not None
+        _wait_for_the_list(work, sent.sent_ms, sent.unknown_at_ms)
     # The reference a lost create carried, not one rendered now from a newer template.
-    reference = intent.reference if intent is not None and intent.sent else work.reference
+    reference = sent.reference if sent is not None else work.reference
     found = await work.books.invoices_by_reference(reference, work.lane)
     if len(found) > 1:
         numbers = ", ".join(sorted(invoice.invoice_number for invoice in found))
@@ -98,16 +99,16 @@ async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
             State.NEEDS_ATTENTION, f"several invoices have reference {reference}: {numbers}"
         )
     if not found:
-        record = await work.write(record, intent=None)
+        record = await work.write(intent=None)
         return Continue(record, replace(facts, lookup_done=True))
-    record = await work.write(record, intent=None, invoice=_ref(work, found[0], fingerprint=None))
+    record = await work.write(intent=None, invoice=_ref(work, found[0], fingerprint=None))
     return Continue(record, _known(facts, found[0], payload_changed=work.target is not None))
 
 
-def _wait_for_the_list(work: Work, intent: Intent, sent_ms: int) -> None:
+def _wait_for_the_list(work: Work, sent_ms: int, unknown_at_ms: int | None) -> None:
     ready_at = lookup_ready_at_ms(
         sent_ms=sent_ms,
-        unknown_at_ms=intent.unknown_at_ms if intent.unknown_at_ms is not None else sent_ms,
+        unknown_at_ms=sent_ms if unknown_at_ms is None else unknown_at_ms,
         list_lag_wait_ms=work.list_lag_wait_ms,
         request_timeout_ms=work.request_timeout_ms,
     )
@@ -123,7 +124,7 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     crash_point("before_intent")
     intent = Intent(organization_id=work.books.organization_id, reference=work.reference,
                     started_ms=work.clock.now_ms())  # fmt: skip
-    record = await work.write(record, intent=intent)
+    await work.write(intent=intent)
     crash_point("after_intent")
 
     async def leaving() -> None:
@@ -140,11 +141,11 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
         raise
     except ZohoError:
         # Every attempt was refused or never left: nothing exists to look for.
-        await work.write(record, intent=None)
+        await work.write(intent=None)
         raise
     crash_point("after_create_succeeded")
     fingerprint = payload_fingerprint(work.target.draft.payload)
-    record = await work.write(record, intent=None, invoice=_ref(work, invoice, fingerprint))
+    await work.write(intent=None, invoice=_ref(work, invoice, fingerprint))
     crash_point("after_state_written")
     return _totals_outcome(work.target.total, invoice)
 
@@ -166,10 +167,10 @@ async def refresh(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     try:
         invoice = await work.books.invoice(known.invoice_id, work.lane)
     except ZohoNotFound:
-        record = await work.write(record, invoice=known.model_copy(update={"gone": True}))
+        record = await work.write(invoice=known.model_copy(update={"gone": True}))
         return Continue(record, replace(facts, invoice_gone=True, invoice_checked=True))
     current = {"status": invoice.status, "total": str(invoice.total)}
-    record = await work.write(record, invoice=known.model_copy(update=current))
+    record = await work.write(invoice=known.model_copy(update=current))
     return Continue(record, _known(facts, invoice, payload_changed=facts.payload_changed))
 
 
@@ -181,7 +182,7 @@ async def update(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     invoice = await work.books.update_invoice(
         record.invoice.invoice_id, payload, work.lane, before_send=work.before_write
     )
-    await work.write(record, invoice=_ref(work, invoice, payload_fingerprint(payload)))
+    await work.write(invoice=_ref(work, invoice, payload_fingerprint(payload)))
     return _totals_outcome(work.target.total, invoice)
 
 
@@ -192,7 +193,7 @@ async def delete(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
         await work.books.delete_invoice(
             record.invoice.invoice_id, work.lane, before_send=work.before_write
         )
-    await work.write(record, invoice=record.invoice.model_copy(update={"gone": True}))
+    await work.write(invoice=record.invoice.model_copy(update={"gone": True}))
     return Settle(State.DELETED)
 
 

@@ -32,6 +32,7 @@ from .errors import (
     ZohoNotAuthorised,
     ZohoNotFound,
     ZohoUnavailable,
+    ZohoUnreachable,
     ZohoValidationError,
 )
 from .jsonio import dumps, loads_object
@@ -193,7 +194,7 @@ class ZohoHttp:
                 return resp.status, loads_object(await resp.text())
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             ZOHO_CALLS.labels(call.name, "unreachable").inc()
-            raise ZohoUnavailable(f"Zoho unreachable: {type(exc).__name__}") from None
+            raise ZohoUnreachable(f"Zoho unreachable: {type(exc).__name__}") from None
         except (aiohttp.ClientError, TimeoutError) as exc:
             ZOHO_CALLS.labels(call.name, "no_answer").inc()
             raise _no_answer(call, f"no answer from Zoho: {type(exc).__name__}") from None
