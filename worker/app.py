@@ -19,6 +19,7 @@ from .bootstrap import Worker, build_worker, connect_from_environment, replica_n
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
+from .domain.lanes import Lane
 from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
@@ -40,16 +41,16 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
+        checking = _start_index_check(worker) if settings.auto_sync else None
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
-        if reconciling is not None:
-            reconciling.cancel()
+        background = [task for task in (reconciling, checking) if task is not None]
+        for task in background:
+            task.cancel()
         await worker.loop.stop(settings.shutdown_grace)
-        await asyncio.gather(
-            polling, *([reconciling] if reconciling else []), return_exceptions=True
-        )
+        await asyncio.gather(polling, *background, return_exceptions=True)
         await worker.consumer.close()
     await mongo.close()
     log.info("stopped")
@@ -73,6 +74,14 @@ def _start_reconciler(worker: Worker) -> asyncio.Task[None] | None:
     if worker.reconciler is None:
         return None
     return asyncio.create_task(worker.reconciler.run_forever(), name="reconciler")
+
+
+def _start_index_check(worker: Worker) -> asyncio.Task[None] | None:
+    """Automatic creates trust the invoice index only once this process checked it against
+    Zoho (with auto sync off only a person creates, and a person's create looks in Zoho)."""
+    if worker.index is None:
+        return None
+    return asyncio.create_task(worker.index.check_until_done(Lane.RECONCILER), name="index")
 
 
 async def reconcile_once(settings: Settings) -> PassSummary | None:

@@ -12,7 +12,14 @@ from typing import Any
 
 from worker.domain.catalog import Catalog
 from worker.sync.errors import LeaseLost
-from worker.sync.records import OPEN_STATES, ContactLink, OrderRecord, needs_a_pass
+from worker.sync.records import (
+    OPEN_STATES,
+    ContactLink,
+    IndexedInvoice,
+    IndexMark,
+    OrderRecord,
+    needs_a_pass,
+)
 
 
 class MemoryOrders:
@@ -184,3 +191,46 @@ class MemoryCatalogs:
     async def save(self, organization_id: str, catalog: Catalog, read_at_ms: int) -> None:
         """Share ``catalog``."""
         self.catalogs[organization_id] = (catalog, read_at_ms)
+
+
+class MemoryInvoiceIndex:
+    """``InvoiceIndexStore`` in dicts."""
+
+    def __init__(self) -> None:
+        self.invoices: dict[tuple[str, str], IndexedInvoice] = {}
+        self.marks: dict[str, IndexMark] = {}
+
+    async def ensure_indexes(self) -> None:
+        """Nothing to index."""
+
+    async def by_reference(self, organization_id: str, reference: str) -> list[IndexedInvoice]:
+        """The known invoices carrying ``reference``."""
+        return [
+            i
+            for (org, _), i in self.invoices.items()
+            if org == organization_id and i.reference == reference
+        ]
+
+    async def add(self, invoices: list[IndexedInvoice]) -> int:
+        """Record ``invoices``; how many were not known before."""
+        new = 0
+        for invoice in invoices:
+            key = (invoice.organization_id, invoice.invoice_id)
+            new += key not in self.invoices
+            self.invoices[key] = invoice
+        return new
+
+    async def forget(self, organization_id: str, invoice_id: str) -> None:
+        """The invoice no longer exists in Zoho."""
+        self.invoices.pop((organization_id, invoice_id), None)
+
+    async def mark(self, organization_id: str) -> IndexMark | None:
+        """How far the list has been read."""
+        return self.marks.get(organization_id)
+
+    async def save_mark(self, mark: IndexMark) -> None:
+        """Store the mark, never moving it back."""
+        current = self.marks.get(mark.organization_id)
+        if current is not None and current.is_past(mark):
+            return
+        self.marks[mark.organization_id] = mark

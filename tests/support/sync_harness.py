@@ -16,6 +16,7 @@ from tests.support.memory_stores import (
     MemoryAudit,
     MemoryCatalogs,
     MemoryContactLinks,
+    MemoryInvoiceIndex,
     MemoryLeases,
     MemoryOrders,
 )
@@ -32,6 +33,7 @@ from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.intake import Intake, take_in
+from worker.sync.invoice_index import InvoiceIndex
 from worker.sync.policy import SyncPolicy
 from worker.sync.ports import AuditLog, ContactLinkStore, OrderStore
 from worker.sync.prepare import Catalogs
@@ -54,6 +56,7 @@ class Harness:
     catalogs: CatalogCache
     clock: Clock  # the sync service's time (a ShiftedClock unless a test gives another)
     contact_links: ContactLinkStore
+    index: InvoiceIndex  # unchecked (creates look up in Zoho) until a test checks it
 
     def reconcile_pass(
         self, *, feed_url: str | None = None, auto_sync: bool = True, owner: str = "a"
@@ -67,6 +70,7 @@ class Harness:
             ReconcilerStore(self.db),
             service=self.service,
             catalogs=self.catalogs,
+            index=self.index,
             feed=feed,
             clock=SystemClock(),
             owner=owner,
@@ -128,6 +132,7 @@ async def harness(
             leases=MemoryLeases(),
             contact_links=MemoryContactLinks(),
             catalogs=MemoryCatalogs(),
+            invoice_index=MemoryInvoiceIndex(),
         )
     return await build_harness(mongo_db, books, http, sandbox, sync_policy, stores=stores)
 
@@ -154,6 +159,7 @@ async def build_harness(
     await stores.ensure_indexes()
     sync = build_sync(policy, stores, books, clock, owner, catalogs=catalogs)
     assert sync.catalogs is not None
+    assert sync.index is not None
     return Harness(
         stores.orders,
         stores.audit,
@@ -164,4 +170,5 @@ async def build_harness(
         sync.catalogs,
         clock,
         stores.contact_links,
+        sync.index,
     )

@@ -29,6 +29,7 @@ from ..reconcile.runner import Reconciler
 from ..store.audit import AuditTrail
 from ..store.catalogs import CatalogStore
 from ..store.contacts import ContactLinks
+from ..store.invoice_index import InvoiceIndexRepository
 from ..store.leases import Leases
 from ..store.mongo import Database
 from ..store.orders import OrderRepository
@@ -36,12 +37,14 @@ from ..store.reconciler import ReconcilerStore
 from ..sync.catalog_cache import CatalogCache
 from ..sync.contacts import ContactResolver
 from ..sync.intake import take_in
+from ..sync.invoice_index import InvoiceIndex
 from ..sync.loop import SyncLoop
 from ..sync.policy import SyncPolicy
 from ..sync.ports import (
     AuditLog,
     Books,
     ContactLinkStore,
+    InvoiceIndexStore,
     LeaseStore,
     OrderStore,
     SharedCatalogs,
@@ -66,6 +69,7 @@ class Stores:
     leases: LeaseStore
     contact_links: ContactLinkStore
     catalogs: SharedCatalogs
+    invoice_index: InvoiceIndexStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
@@ -77,6 +81,7 @@ class Stores:
             Leases(db),
             ContactLinks(db),
             CatalogStore(db),
+            InvoiceIndexRepository(db),
         )
 
     async def ensure_indexes(self) -> None:
@@ -84,14 +89,17 @@ class Stores:
         await self.orders.ensure_indexes()
         await self.audit.ensure_indexes()
         await self.reconciler.ensure_indexes()
+        await self.invoice_index.ensure_indexes()
 
 
 @dataclass(frozen=True)
 class SyncParts:
-    """The per-order path: the service every trigger calls, and the catalog it reads."""
+    """The per-order path: the service every trigger calls, the catalog and invoice index
+    it reads."""
 
     service: OrderSync
     catalogs: CatalogCache | None  # None while Zoho is not connected
+    index: InvoiceIndex | None
 
 
 @dataclass
@@ -103,6 +111,7 @@ class Worker:
     stores: Stores
     reconcile: ReconcilePass | None  # None until an organization is chosen
     reconciler: Reconciler | None
+    index: InvoiceIndex | None  # checked against Zoho at start (None: not connected)
 
     @property
     def orders(self) -> OrderStore:
@@ -140,7 +149,7 @@ def build_sync(
     catalogs: Catalogs | None = None,
 ) -> SyncParts:
     """The per-order path; ``books`` None while Zoho is not connected or no organization is set."""
-    cache = zoho = None
+    cache = zoho = index = None
     if books is not None:
         cache = CatalogCache(books, stores.catalogs, clock)
         contacts = ContactResolver(
@@ -151,12 +160,21 @@ def build_sync(
             owner=owner,
             lease_ttl_ms=policy.lease_ttl_ms,
         )
-        zoho = Connected(books, catalogs or cache, contacts)
+        index = InvoiceIndex(
+            books,
+            stores.invoice_index,
+            stores.leases,
+            clock,
+            owner=owner,
+            overlap_ms=policy.list_lag_wait_ms,
+            lease_ttl_ms=policy.lease_ttl_ms,
+        )
+        zoho = Connected(books, catalogs or cache, contacts, index)
     preparer = Preparer(zoho, clock=clock, policy=policy)
     service = OrderSync(
         stores.orders, stores.audit, preparer, clock=clock, owner=owner, policy=policy
     )
-    return SyncParts(service, cache)
+    return SyncParts(service, cache, index)
 
 
 def build_worker(
@@ -185,7 +203,7 @@ def build_worker(
     consumer = OrderConsumer(
         str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
     )
-    return Worker(consumer, loop, stores, reconcile, reconciler)
+    return Worker(consumer, loop, stores, reconcile, reconciler, sync.index)
 
 
 def _reconciler(
@@ -203,6 +221,7 @@ def _reconciler(
         stores.reconciler,
         service=sync.service,
         catalogs=sync.catalogs,
+        index=sync.index,
         feed=feed,
         clock=SystemClock(),
         owner=owner,

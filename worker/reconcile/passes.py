@@ -2,12 +2,15 @@
 
 (c) Always: read the tax and currency setup again; when it changed, orders
     whose ``needs_attention`` came from the setup are queued again.
+Before (a), the invoice index is checked against Zoho's newest invoices
+(``sync.invoice_index``): a database that fell behind Zoho is caught up before
+its creates rely on it.
 (a) Paid orders received within the lookback that still have no invoice:
     waiting, failed and due, or stuck in a lease whose holder is gone.
 (b) With an order feed: the shop's paid orders since the watermark, taken in
     like ``order.paid`` events, so events that never reached the queue are caught.
 Each found order goes through the same per-order path as live events (lease,
-lookup before create), in the reconciler's lane of the budget. Periodic passes
+the invoice index before create), in the reconciler's lane of the budget. Periodic passes
 do (a) and (b) only with auto sync on; a manual pass always does.
 """
 
@@ -28,6 +31,7 @@ from ..domain.lanes import Lane
 from ..events import Order, OrderEvent
 from ..metrics import RECONCILER_ORDERS, RECONCILER_PASSES, RECONCILER_SECONDS
 from ..sync.intake import take_in
+from ..sync.invoice_index import CheckResult
 from ..sync.ports import AuditLog, OrderStore
 from ..sync.service import OrderSync
 from .feed import FeedError, FeedResult
@@ -51,6 +55,14 @@ class Catalogs(Protocol):
 
     async def refresh(self, lane: Lane) -> Catalog:
         """Taxes and currencies, read from Zoho."""
+        ...
+
+
+class Index(Protocol):
+    """The invoice index (``InvoiceIndex``)."""
+
+    async def check(self, lane: Lane) -> CheckResult | None:
+        """Read Zoho's newest invoices into the index; None while another replica imports."""
         ...
 
 
@@ -81,6 +93,9 @@ class PassSummary:
     feed_invalid: int = 0
     feed_error: str | None = None
     catalog_error: str | None = None
+    index_read: int = 0  # invoices read from Zoho's newest into the index
+    index_unknown: int = 0  # of those, ones the database did not know
+    index_error: str | None = None
     ended_ms: int = 0
     duration_ms: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -97,6 +112,7 @@ class ReconcilePass:
         *,
         service: OrderSync,
         catalogs: Catalogs,
+        index: Index | None = None,
         feed: Feed | None,
         clock: Clock,
         owner: str,
@@ -104,6 +120,7 @@ class ReconcilePass:
     ) -> None:
         self._orders, self._audit, self._store = orders, audit, store
         self._service, self._catalogs, self._feed = service, catalogs, feed
+        self._index = index
         self._clock, self._owner, self._settings = clock, owner, settings
 
     async def run(self, *, manual: bool) -> PassSummary:
@@ -112,6 +129,7 @@ class ReconcilePass:
         summary = PassSummary(self._settings.organization_id, now, manual, self._owner)
         requeued = await self._refresh_catalog(summary)
         if manual or self._settings.auto_sync:
+            await self._check_index(summary)
             candidates = await self._orders.missing(now - self._settings.lookback_ms, now)
             candidates += requeued + await self._from_feed(summary, now)
             await self._sync_all(list(dict.fromkeys(candidates)), summary)
@@ -134,6 +152,17 @@ class ReconcilePass:
         summary.requeued = len(requeued)
         await self._store.set_state(org, catalog_fingerprint=fingerprint)
         return requeued
+
+    async def _check_index(self, summary: PassSummary) -> None:
+        if self._index is None:
+            return
+        try:
+            result = await self._index.check(Lane.RECONCILER)
+        except Exception as exc:  # the pass goes on; creates keep trusting the last check
+            summary.index_error = type(exc).__name__
+            return
+        if result is not None:
+            summary.index_read, summary.index_unknown = result.read, result.unknown
 
     async def _from_feed(self, summary: PassSummary, started_ms: int) -> list[str]:
         if self._feed is None:

@@ -6,13 +6,13 @@ Protocols only; ``bootstrap`` hands them the MongoDB stores and the Zoho client.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
 from ..domain.catalog import Catalog
 from ..domain.lanes import Lane
 from ..zoho.models import Contact, Currency, Invoice, Organization, Tax
-from .records import ContactLink, OrderRecord
+from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord
 
 JsonObject = dict[str, Any]  # a request body, as the domain's mapping builds it
 BeforeSend = Callable[[], Awaitable[None]]  # runs in the budget slot, just before a write leaves
@@ -94,6 +94,34 @@ class LeaseStore(Protocol):
         ...
 
 
+class InvoiceIndexStore(Protocol):
+    """Per organization, the invoices known to exist in Zoho (``store.invoice_index``)."""
+
+    async def ensure_indexes(self) -> None:
+        """The index by reference."""
+        ...
+
+    async def by_reference(self, organization_id: str, reference: str) -> list[IndexedInvoice]:
+        """The known invoices carrying ``reference``."""
+        ...
+
+    async def add(self, invoices: list[IndexedInvoice]) -> int:
+        """Record ``invoices`` (known ones are refreshed); how many were not known before."""
+        ...
+
+    async def forget(self, organization_id: str, invoice_id: str) -> None:
+        """The invoice no longer exists in Zoho."""
+        ...
+
+    async def mark(self, organization_id: str) -> IndexMark | None:
+        """How far Zoho's list has been read; None before the first import finished."""
+        ...
+
+    async def save_mark(self, mark: IndexMark) -> None:
+        """Store how far Zoho's list has been read (never moving it back)."""
+        ...
+
+
 class ContactLinkStore(Protocol):
     """Customer → contact links (``store.contacts.ContactLinks``)."""
 
@@ -164,6 +192,10 @@ class Books(Protocol):
 
     async def invoices_by_reference(self, reference: str, lane: Lane) -> list[Invoice]:
         """Every invoice whose reference is exactly ``reference``."""
+        ...
+
+    def invoices_newest_first(self, lane: Lane) -> AsyncIterator[list[Invoice]]:
+        """Every invoice, newest created first, a page at a time."""
         ...
 
     async def invoice(self, invoice_id: str, lane: Lane) -> Invoice:

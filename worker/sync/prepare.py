@@ -24,6 +24,7 @@ from ..domain.invoice_mapping import (
 )
 from ..domain.lanes import Lane
 from ..events import Order
+from .invoice_index import InvoiceIndex
 from .order_lease import OrderLease
 from .policy import SyncPolicy
 from .ports import Books
@@ -62,6 +63,7 @@ class Connected:
     books: Books
     catalogs: Catalogs
     contacts: Contacts
+    index: InvoiceIndex
 
 
 class Preparer:
@@ -91,6 +93,7 @@ class Preparer:
             request_timeout_ms=self._policy.request_timeout_ms,
             reference=self._reference(record, order),
             target=target,
+            index=zoho.index,
         )
         org = zoho.books.organization_id
         return work, self._facts(record, org, target.draft if target else None)

@@ -80,6 +80,39 @@ class OrderRecord(BaseModel):
         return self.model_validate({**self.model_dump(), **changes})
 
 
+class IndexedInvoice(BaseModel):
+    """An invoice known to exist in Zoho: the index that makes lookups before creates rare."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    invoice_id: str
+    invoice_number: str
+    reference: str
+    status: str
+    total: str
+    created_ms: int | None = None
+
+
+class IndexMark(BaseModel):
+    """How far one organization's invoice list has been read into the index.
+
+    ``through_ms``: every invoice Zoho created at or after it has been read (None: the list
+    was empty, read it all next time).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    through_ms: int | None
+
+    def is_past(self, proposed: IndexMark) -> bool:
+        """Whether this mark is further along than ``proposed`` (which must not replace it)."""
+        if self.through_ms is None:
+            return False
+        return proposed.through_ms is None or self.through_ms > proposed.through_ms
+
+
 class ContactLink(BaseModel):
     """One customer's contact in one organization and currency."""
 

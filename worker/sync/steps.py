@@ -5,10 +5,12 @@ as an *intent* before the create; the moment the request actually leaves (after
 the token and budget waits) is stamped on it inside the budget slot, with a
 fenced write that also extends the order's lease. A definite refusal clears the
 intent; a create whose answer never came marks it unknown, and the next
-attempt waits ``list_lag_wait`` from then and looks the invoice up by the
-intent's reference (exact match, all pages, all statuses) before it may create
-again. An intent that never left needs no wait. Every write here is fenced: a
-replica that lost its lease can neither record anything nor send a Zoho write.
+attempt waits ``list_lag_wait`` from then and looks the invoice up in Zoho by
+the intent's reference (exact match, all pages, all statuses) before it may
+create again. Any other lookup asks the invoice index (``invoice_index``), which
+costs no Zoho call once this process has checked it against Zoho. Every write
+here is fenced: a replica that lost its lease can neither record anything nor
+send a Zoho write.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..domain.lanes import Lane
 from ..zoho.errors import OutcomeUnknown, TransientZohoError, ZohoError, ZohoNotFound
 from ..zoho.models import Invoice
 from .crash import crash_point
+from .invoice_index import InvoiceIndex
 from .order_lease import OrderLease
 from .ports import Books
 from .records import Intent, InvoiceRef, OrderRecord
@@ -74,6 +77,7 @@ class Work:
     request_timeout_ms: int
     reference: str
     target: Target | None  # None unless a paid order may be written to Zoho
+    index: InvoiceIndex
 
     async def write(self, **changes: object) -> OrderRecord:
         """Store ``changes`` on the freshest copy, if our lease still holds."""
@@ -85,14 +89,23 @@ class Work:
 
 
 async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
-    """Find the invoice by reference before any create; adopt it when it is there."""
+    """Find the invoice by reference before any create; adopt it when it is there.
+
+    The index answers without a Zoho call once this process has checked it against Zoho;
+    a create whose request left (its outcome unknown), or a person asking, looks in Zoho.
+    """
     sent = record.intent if record.intent and record.intent.sent_ms is not None else None
-    if sent is not None:
-        assert sent.sent_ms is not None
-        _wait_for_the_list(work, sent.sent_ms, sent.unknown_at_ms)
-    # The reference a lost create carried, not one rendered now from a newer template.
-    reference = sent.reference if sent is not None else work.reference
-    found = await work.books.invoices_by_reference(reference, work.lane)
+    if sent is None and not facts.manual and work.index.checked:
+        reference = work.reference
+        found = await work.index.find(reference)
+    else:
+        if sent is not None:
+            assert sent.sent_ms is not None
+            _wait_for_the_list(work, sent.sent_ms, sent.unknown_at_ms)
+        # The reference a lost create carried, not one rendered now from a newer template.
+        reference = sent.reference if sent is not None else work.reference
+        found = await work.books.invoices_by_reference(reference, work.lane)
+        await work.index.agree(reference, found)
     if len(found) > 1:
         numbers = ", ".join(sorted(invoice.invoice_number for invoice in found))
         return Settle(
@@ -144,6 +157,7 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
         await work.write(intent=None)
         raise
     crash_point("after_create_succeeded")
+    await work.index.remember(invoice, work.reference)
     fingerprint = payload_fingerprint(work.target.draft.payload)
     await work.write(intent=None, invoice=_ref(work, invoice, fingerprint))
     crash_point("after_state_written")
@@ -167,6 +181,7 @@ async def refresh(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     try:
         invoice = await work.books.invoice(known.invoice_id, work.lane)
     except ZohoNotFound:
+        await work.index.forget(known.invoice_id)
         record = await work.write(invoice=known.model_copy(update={"gone": True}))
         return Continue(record, replace(facts, invoice_gone=True, invoice_checked=True))
     current = {"status": invoice.status, "total": str(invoice.total)}
@@ -193,6 +208,7 @@ async def delete(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
         await work.books.delete_invoice(
             record.invoice.invoice_id, work.lane, before_send=work.before_write
         )
+    await work.index.forget(record.invoice.invoice_id)
     await work.write(invoice=record.invoice.model_copy(update={"gone": True}))
     return Settle(State.DELETED)
 

@@ -119,6 +119,12 @@ class ZohoBooks:
             if (i := Invoice.model_validate(row)).reference_number == reference
         ]
 
+    async def invoices_newest_first(self, lane: Lane) -> AsyncIterator[list[Invoice]]:
+        """Every invoice, any status, newest created first, one page (200) at a time."""
+        params = {"sort_column": "created_time", "sort_order": "D", "filter_by": "Status.All"}
+        async for rows in self._page_lists("invoices.list", "/invoices", "invoices", lane, params):
+            yield [Invoice.model_validate(row) for row in rows]
+
     async def update_invoice(
         self,
         invoice_id: str,
@@ -153,11 +159,17 @@ class ZohoBooks:
     async def _pages(
         self, name: str, path: str, key: str, lane: Lane, params: dict[str, str]
     ) -> AsyncIterator[dict[str, Any]]:
+        async for rows in self._page_lists(name, path, key, lane, params):
+            for row in rows:
+                yield row
+
+    async def _page_lists(
+        self, name: str, path: str, key: str, lane: Lane, params: dict[str, str]
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         for page in range(1, MAX_PAGES + 1):
             query = {**params, "page": str(page), "per_page": str(PER_PAGE)}
             body = await self._http.request(name, "GET", path, lane=lane, params=query)
-            for row in body.get(key, []):
-                yield row
+            yield list(body.get(key, []))
             if not (body.get("page_context") or {}).get("has_more_page"):
                 return
         raise ZohoUnavailable(f"{name}: more than {MAX_PAGES} pages")

@@ -7,6 +7,7 @@ strings; these models accept either and keep only the fields the sync uses
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -130,7 +131,19 @@ class Invoice(ZohoModel):
     sub_total: Decimal | None = None
     tax_total: Decimal | None = None
     adjustment: Decimal | None = None
+    created_time: str | None = None  # e.g. 2024-03-01T10:16:05+0100
     line_items: tuple[LineItem, ...] = Field(default=())
+
+    @property
+    def created_ms(self) -> int | None:
+        """``created_time`` as epoch milliseconds; None when absent or unreadable."""
+        if not self.created_time:
+            return None
+        try:
+            moment = datetime.fromisoformat(self.created_time)
+        except ValueError:
+            return None
+        return int(moment.timestamp() * 1000) if moment.tzinfo else None
 
     @property
     def is_draft(self) -> bool:
