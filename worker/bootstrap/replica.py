@@ -134,6 +134,7 @@ def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None
         auto_sync=settings.auto_sync,
         list_lag_wait_ms=int(settings.list_lag_wait * 1000),
         lease_ttl_ms=int(settings.lease_ttl * 1000),
+        contact_copy_ttl_ms=int(settings.reconcile_interval * 1000),
         mapping=mapping,
         timezone_configured=settings.timezone is not None,
     )
@@ -159,6 +160,7 @@ def build_sync(
             clock,
             owner=owner,
             lease_ttl_ms=policy.lease_ttl_ms,
+            copy_ttl_ms=policy.contact_copy_ttl_ms,
         )
         index = InvoiceIndex(
             books,

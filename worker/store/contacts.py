@@ -2,7 +2,8 @@
 
 A Zoho contact has one currency, so a customer buying in two currencies has
 two contacts. The link remembers whether the worker created the contact or
-adopted an existing one, and what billing data it last wrote.
+adopted an existing one, what billing data it last wrote, and the contact as
+Zoho last answered it (``last_seen``: absent on links stored before it existed).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ checked before every write), so two replicas never create two contacts for one
 customer: search by email (case-insensitively, same currency), else create —
 only when Zoho refuses the name (3062) search by that display name (adopted only
 if its email is empty or equal), else try "Name (email)" and "Name (email, CUR)".
-Billing changes are written back field by field, never the name.
+Billing changes are written back field by field, never the name (``contact_write_back``); a
+contact found gone from Zoho on that write is forgotten and found or created again at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import structlog
 
 from ..clock import Clock
 from ..domain.catalog import Catalog
-from ..domain.contact_changes import contact_changes
 from ..domain.contact_mapping import (
     billing_fingerprint,
     contact_key,
@@ -31,12 +31,12 @@ from ..domain.contact_mapping import (
 from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
 from ..events import Order
-from ..zoho.catalog_adapter import contact_snapshot
 from ..zoho.errors import DuplicateName, ZohoNotFound
 from ..zoho.models import Contact
+from .contact_write_back import ContactWriteBack
 from .customer_lease import CustomerLease
 from .ports import Books, ContactLinkStore, LeaseStore
-from .records import ContactLink
+from .records import ContactCopy, ContactLink
 
 log = structlog.get_logger(__name__)
 
@@ -55,10 +55,14 @@ class ContactResolver:
         tax_id_field: str | None = "vat_reg_no",
         lease_ttl_ms: int = 30_000,
         wait_ms: int = 20_000,
+        copy_ttl_ms: int = 600_000,
     ) -> None:
         self._books, self._links, self._leases, self._clock = books, links, leases, clock
         self._owner = owner
         self._tax_id_field = tax_id_field
+        self._write_back = ContactWriteBack(
+            books, links, clock, tax_id_field=tax_id_field, copy_ttl_ms=copy_ttl_ms
+        )
         self._lease_ttl_ms = lease_ttl_ms
         self._wait_ms = wait_ms
         self._local = KeyedLocks()
@@ -96,8 +100,22 @@ class ContactResolver:
         link = await self._links.load(self._books.organization_id, email, currency)
         if link is None:
             link = await self._find_or_create(order, catalog, lane, lease)
+        try:
+            return await self._billed(link, order, lane, lease)
+        except ZohoNotFound:
+            # Deleted or merged in Zoho: the customer's contact is found or created again.
+            log.warning("contact gone from Zoho; link dropped", contact_id=link.contact_id)
+            await lease.guard()
+            await self._links.forget(link)
+            link = await self._find_or_create(order, catalog, lane, lease)
+            return await self._billed(link, order, lane, lease)
+
+    async def _billed(
+        self, link: ContactLink, order: Order, lane: Lane, lease: CustomerLease
+    ) -> str:
+        """The contact id, once the contact carries the order's billing data."""
         if link.billing_fingerprint != billing_fingerprint(order):
-            link = await self._write_back(link, order, lane, lease)
+            link = await self._write_back.write(link, order, lane, lease)
         return link.contact_id
 
     @asynccontextmanager
@@ -128,10 +146,13 @@ class ContactResolver:
             )
         found = await self._by_email(order, currency.currency_id, lane)
         if found is not None:
-            return await self._link(order, found, lease, adopted=True, written=None)
+            return await self._link(order, found, lease, adopted=True)
+        sent_ms = self._clock.now_ms()
         contact, adopted = await self._create(order, currency.currency_id, lane, lease)
-        written = None if adopted else billing_fingerprint(order)
-        return await self._link(order, contact, lease, adopted=adopted, written=written)
+        if adopted:  # a list row: no address or people to keep a copy of
+            return await self._link(order, contact, lease, adopted=True)
+        seen = self._write_back.copy_of(contact, sent_ms)
+        return await self._link(order, contact, lease, adopted=False, seen=seen)
 
     async def _by_email(self, order: Order, currency_id: str, lane: Lane) -> Contact | None:
         email, code = contact_key(order)
@@ -176,22 +197,6 @@ class ContactResolver:
                     return holder, True
         raise DuplicateName(f"no free display name for {name} ({email}) in Zoho")
 
-    async def _write_back(
-        self, link: ContactLink, order: Order, lane: Lane, lease: CustomerLease
-    ) -> ContactLink:
-        contact = await self._books.contact(link.contact_id, lane)
-        current = contact_snapshot(contact, self._tax_id_field)
-        changes = contact_changes(
-            order, current, adopted=link.adopted, tax_id_field=self._tax_id_field
-        )
-        if changes:
-            await lease.guard()
-            await self._books.update_contact(contact, changes, lane)
-        updated = link.model_copy(update={"billing_fingerprint": billing_fingerprint(order)})
-        await lease.guard()
-        await self._links.save(updated)
-        return updated
-
     async def _link(
         self,
         order: Order,
@@ -199,8 +204,10 @@ class ContactResolver:
         lease: CustomerLease,
         *,
         adopted: bool,
-        written: str | None,
+        seen: ContactCopy | None = None,
     ) -> ContactLink:
+        """Store the link; a created contact (``seen``: its create answer) carries the order's
+        billing data already, an adopted one has none written yet."""
         email, currency = contact_key(order)
         link = ContactLink(
             organization_id=self._books.organization_id,
@@ -209,7 +216,8 @@ class ContactResolver:
             contact_id=contact.contact_id,
             display_name=contact.contact_name,
             adopted=adopted,
-            billing_fingerprint=written,
+            billing_fingerprint=None if adopted else billing_fingerprint(order),
+            last_seen=seen,
         )
         await lease.guard()
         if not await self._links.save(link):

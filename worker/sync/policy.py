@@ -16,6 +16,12 @@ class SyncPolicy:
     list_lag_wait_ms: int = 30_000
     lease_ttl_ms: int = 30_000
     max_backoff_ms: int = 60_000
+    # How long a copy of a contact the worker created stands in for reading it before a
+    # write-back. A person's edit in Zoho inside this window can be overwritten by the next
+    # write-back (docs/orders.md), so it is short: one reconciler interval (bootstrap passes
+    # RECONCILE_INTERVAL), the time the service already takes to notice other changes made in
+    # Zoho, and long enough for the common case, a customer correcting an order just paid.
+    contact_copy_ttl_ms: int = 600_000
     mapping: MappingSettings = field(default_factory=MappingSettings)
     timezone_configured: bool = False  # False: invoice dates follow the organization's zone
 

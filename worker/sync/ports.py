@@ -187,7 +187,8 @@ class Books(Protocol):
         ...
 
     async def update_contact(self, current: Contact, changes: JsonObject, lane: Lane) -> Contact:
-        """Write ``changes`` to a contact, keeping its name."""
+        """Write ``changes`` to the contact ``current`` names (its id and current name, sent
+        unchanged); the answer is the whole contact as Zoho now holds it."""
         ...
 
     async def invoices_by_reference(self, reference: str, lane: Lane) -> list[Invoice]:

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from ..domain.contact_changes import ContactSnapshot
+
 
 class InvoiceRef(BaseModel):
     """The Zoho invoice an order is synced to."""
@@ -113,6 +115,17 @@ class IndexMark(BaseModel):
         return proposed.through_ms is None or self.through_ms > proposed.through_ms
 
 
+class ContactCopy(BaseModel):
+    """A contact as Zoho last answered it (a create, read or update), as far as the
+    write-back needs it: the name a ``PUT`` must carry and the billing fields it compares."""
+
+    model_config = ConfigDict(frozen=True)
+
+    contact_name: str
+    billing: ContactSnapshot
+    confirmed_ms: int  # when the request that brought the answer left
+
+
 class ContactLink(BaseModel):
     """One customer's contact in one organization and currency."""
 
@@ -122,9 +135,12 @@ class ContactLink(BaseModel):
     email: str  # lower-cased
     currency: str
     contact_id: str
-    display_name: str
+    display_name: str  # as linked
     adopted: bool  # found in Zoho rather than created: only empty fields are filled
     billing_fingerprint: str | None = None
+    # None on links stored before it existed and on contacts adopted from a list row (rows
+    # carry no address or people): the write-back then reads the contact.
+    last_seen: ContactCopy | None = None
     version: int = 0
 
     @property

@@ -83,7 +83,8 @@ class ZohoBooks:
         return Contact.model_validate(body["contact"])
 
     async def update_contact(self, current: Contact, changes: JsonObject, lane: Lane) -> Contact:
-        """Write ``changes`` to the contact as read in ``current``, never renaming it.
+        """Write ``changes`` to the contact ``current`` names (its id and current name: read, or
+        as Zoho last answered it), never renaming it.
 
         Zoho requires ``contact_name`` on every ``PUT``: the body carries the current
         name unchanged (SPEC §4).
