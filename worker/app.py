@@ -81,7 +81,8 @@ def _start_index_check(worker: Worker) -> asyncio.Task[None] | None:
     Zoho (with auto sync off only a person creates, and a person's create looks in Zoho)."""
     if worker.index is None:
         return None
-    return asyncio.create_task(worker.index.check_until_done(Lane.RECONCILER), name="index")
+    # In the live lane: until it is done, every live create costs a lookup instead.
+    return asyncio.create_task(worker.index.check_until_done(Lane.LIVE), name="index")
 
 
 async def reconcile_once(settings: Settings) -> PassSummary | None:
