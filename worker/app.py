@@ -19,6 +19,7 @@ from .bootstrap import Worker, build_worker, connect_from_environment, replica_n
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
+from .domain.lanes import Lane
 from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
@@ -40,15 +41,17 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
+        checking = asyncio.create_task(_check_upsert_mode(worker), name="upsert-check")
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
+        checking.cancel()
         if reconciling is not None:
             reconciling.cancel()
         await worker.loop.stop(settings.shutdown_grace)
         await asyncio.gather(
-            polling, *([reconciling] if reconciling else []), return_exceptions=True
+            polling, checking, *([reconciling] if reconciling else []), return_exceptions=True
         )
         await worker.consumer.close()
     await mongo.close()
@@ -67,6 +70,16 @@ async def _prepare_database(settings: Settings, db: Database, worker: Worker) ->
             organization_id=settings.zoho_organization_id,
             auto_sync=settings.auto_sync,
         )
+
+
+async def _check_upsert_mode(worker: Worker) -> None:
+    """Ask Zoho at start whether creates can upsert (logged); start-up does not wait for it."""
+    if worker.upsert is None:
+        return
+    try:
+        await worker.upsert.field(Lane.RECONCILER)
+    except Exception as exc:  # not connected yet, Zoho away: the first pass to create asks again
+        log.info("upsert mode not checked yet", why=str(exc))
 
 
 def _start_reconciler(worker: Worker) -> asyncio.Task[None] | None:

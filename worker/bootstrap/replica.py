@@ -48,6 +48,7 @@ from ..sync.ports import (
 )
 from ..sync.prepare import Catalogs, Connected, Preparer
 from ..sync.service import OrderSync
+from ..sync.upsert_mode import UpsertMode
 from .zoho_client import build_zoho
 
 
@@ -92,6 +93,7 @@ class SyncParts:
 
     service: OrderSync
     catalogs: CatalogCache | None  # None while Zoho is not connected
+    upsert: UpsertMode | None = None  # None while Zoho is not connected
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Worker:
     stores: Stores
     reconcile: ReconcilePass | None  # None until an organization is chosen
     reconciler: Reconciler | None
+    upsert: UpsertMode | None = None  # None until an organization is chosen
 
     @property
     def orders(self) -> OrderStore:
@@ -127,6 +130,7 @@ def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None
         lease_ttl_ms=int(settings.lease_ttl * 1000),
         mapping=mapping,
         timezone_configured=settings.timezone is not None,
+        invoice_unique_field=settings.zoho_invoice_unique_field,
     )
 
 
@@ -140,9 +144,10 @@ def build_sync(
     catalogs: Catalogs | None = None,
 ) -> SyncParts:
     """The per-order path; ``books`` None while Zoho is not connected or no organization is set."""
-    cache = zoho = None
+    cache = zoho = upsert = None
     if books is not None:
         cache = CatalogCache(books, stores.catalogs, clock)
+        upsert = UpsertMode(books, policy.invoice_unique_field)
         contacts = ContactResolver(
             books,
             stores.contact_links,
@@ -151,12 +156,12 @@ def build_sync(
             owner=owner,
             lease_ttl_ms=policy.lease_ttl_ms,
         )
-        zoho = Connected(books, catalogs or cache, contacts)
+        zoho = Connected(books, catalogs or cache, contacts, upsert)
     preparer = Preparer(zoho, clock=clock, policy=policy)
     service = OrderSync(
         stores.orders, stores.audit, preparer, clock=clock, owner=owner, policy=policy
     )
-    return SyncParts(service, cache)
+    return SyncParts(service, cache, upsert)
 
 
 def build_worker(
@@ -185,7 +190,7 @@ def build_worker(
     consumer = OrderConsumer(
         str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
     )
-    return Worker(consumer, loop, stores, reconcile, reconciler)
+    return Worker(consumer, loop, stores, reconcile, reconciler, sync.upsert)
 
 
 def _reconciler(
