@@ -42,11 +42,12 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
         checking = _start_index_check(worker) if settings.auto_sync else None
+        upsert_check = asyncio.create_task(_check_upsert_mode(worker), name="upsert-check")
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
-        background = [task for task in (reconciling, checking) if task is not None]
+        background = [task for task in (reconciling, checking, upsert_check) if task is not None]
         for task in background:
             task.cancel()
         await worker.loop.stop(settings.shutdown_grace)
@@ -68,6 +69,16 @@ async def _prepare_database(settings: Settings, db: Database, worker: Worker) ->
             organization_id=settings.zoho_organization_id,
             auto_sync=settings.auto_sync,
         )
+
+
+async def _check_upsert_mode(worker: Worker) -> None:
+    """Ask Zoho at start whether creates can upsert (logged); start-up does not wait for it."""
+    if worker.upsert is None:
+        return
+    try:
+        await worker.upsert.field(Lane.RECONCILER)
+    except Exception as exc:  # not connected yet, Zoho away: the first pass to create asks again
+        log.info("upsert mode not checked yet", why=str(exc))
 
 
 def _start_reconciler(worker: Worker) -> asyncio.Task[None] | None:

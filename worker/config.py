@@ -7,6 +7,7 @@ repeats the value (it may be a secret).
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import Annotated, Literal
@@ -33,6 +34,14 @@ REFERENCE_FIELDS = frozenset({"id", "number"})
 
 class ConfigError(Exception):
     """Configuration that cannot work; the message names each offending variable."""
+
+
+def _check_custom_field(api_name: str | None) -> str | None:
+    if api_name is None:
+        return None
+    if re.fullmatch(r"cf_[a-z0-9_]{1,60}", api_name) is None:
+        raise ValueError("not a custom field's API name: cf_ then lower-case letters, digits or _")
+    return api_name
 
 
 def _check_timezone(name: str | None) -> str | None:
@@ -108,6 +117,12 @@ class Settings(BaseSettings):
     )
     zoho_max_concurrency: int = Field(
         default=5, ge=1, le=10, description="Zoho requests in flight at once, for all replicas."
+    )
+    zoho_invoice_unique_field: Annotated[str | None, AfterValidator(_check_custom_field)] = Field(
+        default=None,
+        description="API name (`cf_...`) of an invoice custom field that refuses duplicate "
+        "values; when Zoho confirms it, creates become upserts keyed by the reference "
+        "(docs/exactly-once.md).",
     )
     zoho_openapi_dir: Path | None = Field(
         default=None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 ZOHO_CALLS = Counter(
     "zbsync_zoho_calls",
@@ -42,4 +42,10 @@ RECONCILER_ORDERS = Counter(
 RECONCILER_SECONDS = Histogram(
     "zbsync_reconciler_pass_seconds",
     "Duration of reconciler passes.",
+)
+INVOICE_UPSERT = Gauge(
+    "zbsync_invoice_upsert",
+    "1 when creates upsert by the unique invoice custom field, 0 when they look up first "
+    "(ZBSYNC_ZOHO_INVOICE_UNIQUE_FIELD set; see the log for why).",
+    ["organization"],
 )

@@ -13,12 +13,13 @@ Request-body validation needs the ``[sandbox]`` extra
 from __future__ import annotations
 
 from . import totals
-from .config import FaultRule, OAuthClient, SandboxConfig
+from .config import FaultRule, InvoiceCustomField, OAuthClient, SandboxConfig
 from .openapi_check import request_validators
 from .server import RunningSandbox, serve_forever, serving
 
 __all__ = [
     "FaultRule",
+    "InvoiceCustomField",
     "OAuthClient",
     "RunningSandbox",
     "SandboxConfig",

@@ -20,7 +20,9 @@ from . import (
     contacts,
     control,
     currencies,
+    custom_field_settings,
     gate,
+    invoice_upsert,
     invoices,
     openapi_check,
     organizations,
@@ -52,6 +54,16 @@ def build_app(config: SandboxConfig | None = None) -> web.Application:
     app[COUNTERS] = Counter()
     for part in (calls, gate, accounts, openapi_check, control):
         part.setup(app)
-    for resource in (organizations, contacts, invoices, taxes, currencies, books_control):
+    resources = (
+        organizations,
+        contacts,
+        invoices,
+        invoice_upsert,
+        taxes,
+        currencies,
+        custom_field_settings,
+        books_control,
+    )
+    for resource in resources:
         app.router.add_routes(resource.routes)
     return app

@@ -22,7 +22,9 @@ from aiohttp import web
 from .faults import FAULT_APPLIED, ConnectionDroppedError
 from .keys import CLOCK
 
-_BODY_RECORDED = (".create", ".update")
+_BODY_RECORDED = (".create", ".update", ".upsert")
+# Headers worth asserting on; never Authorization.
+_HEADERS_RECORDED = ("X-Unique-Identifier-Key", "X-Unique-Identifier-Value", "X-Upsert")
 
 
 @dataclass
@@ -40,7 +42,8 @@ class CallRecord:
     code: int | None = None  # Zoho's code from a Books body
     error: str | None = None  # the "error" of a Zoho Accounts body
     fault: str | None = None
-    body: Any = None  # the JSON body of creates and updates
+    body: Any = None  # the JSON body of creates, updates and upserts
+    headers: dict[str, str] | None = None  # the upsert headers (``_HEADERS_RECORDED``), if sent
 
     def as_json(self) -> dict[str, Any]:
         """The record as the control API shows it."""
@@ -71,6 +74,8 @@ class CallLog:
             query=query,
             request_class=request.match_info.route.name,
             organization_id=org_id,
+            headers={k: request.headers[k] for k in _HEADERS_RECORDED if k in request.headers}
+            or None,
         )
         self.records.append(record)
         return record

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 PLAN_DAILY_LIMITS = {
     "FREE": 1000,
@@ -50,6 +50,20 @@ class FaultRule(BaseModel):
     seconds: float = Field(default=0.0, ge=0)  # sandbox seconds, for "latency"
 
 
+class InvoiceCustomField(BaseModel):
+    """A custom field on the organization's invoices, as a person adds it in Zoho's settings.
+
+    ``unique`` is Zoho's "do not allow duplicate values": a second invoice with the same
+    value is refused, and ``PUT /invoices`` can upsert by it (``X-Unique-Identifier-Key``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    api_name: str = Field(pattern=r"^cf_[a-z0-9_]{1,50}$")
+    label: str = ""  # empty: made from the api name ("cf_order_ref" -> "Order Ref")
+    unique: bool = False
+
+
 class SandboxConfig(BaseModel):
     """The sandbox's settings; windows are in sandbox seconds (see ``SandboxClock``)."""
 
@@ -82,6 +96,7 @@ class SandboxConfig(BaseModel):
     base_currency: str = "EUR"
     time_zone: str = "Europe/Rome"
     plan_name: str = "FREE"
+    invoice_custom_fields: tuple[InvoiceCustomField, ...] = ()
 
     # Behaviour the API notes leave open.
     list_lag: float = Field(default=0.0, ge=0)  # seconds before a new or changed invoice is listed
@@ -94,6 +109,7 @@ class SandboxConfig(BaseModel):
     delete_blocked_code: int = 1040
     currency_mismatch_code: int = 2
     invalid_organization_code: int = 6041
+    duplicate_custom_field_code: int = 1001  # a value already taken in a unique custom field
 
     # Injected failures in force at start (the control API adds and removes them at run time).
     faults: tuple[FaultRule, ...] = ()
@@ -104,6 +120,16 @@ class SandboxConfig(BaseModel):
     request_schemas_file: Path | None = None
     openapi_dir: Path | None = None
     require_openapi: bool = Field(default_factory=lambda: os.environ.get("CI") == "true")
+
+    @field_validator("invoice_custom_fields")
+    @classmethod
+    def _distinct_api_names(
+        cls, fields: tuple[InvoiceCustomField, ...]
+    ) -> tuple[InvoiceCustomField, ...]:
+        names = [field.api_name for field in fields]
+        if len(set(names)) != len(names):
+            raise ValueError("two invoice custom fields share an api_name")
+        return fields
 
     def effective_daily_limit(self) -> int:
         """The daily cap in force: the explicit one, else the plan's."""

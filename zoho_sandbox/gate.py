@@ -31,7 +31,12 @@ UNAUTHENTICATED = (
 )
 NOT_AUTHORIZED = "You are not authorized to perform this operation"
 # Scope module per request-class prefix where it differs (§2.2: settings covers these reads).
-_SCOPE_MODULE = {"organizations": "settings", "taxes": "settings", "currencies": "settings"}
+_SCOPE_MODULE = {
+    "organizations": "settings",
+    "taxes": "settings",
+    "currencies": "settings",
+    "customfields": "settings",
+}
 _SCOPE_OPERATION = {"GET": "READ", "POST": "CREATE", "PUT": "UPDATE", "DELETE": "DELETE"}
 
 

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from . import custom_fields, totals
 from . import invoice_rules as rules
-from . import totals
 from .config import SandboxConfig
 from .envelope import invalid_value
 from .store import BooksStore, JsonObject, OrgBooks
@@ -43,6 +43,8 @@ DEFAULTS: JsonObject = {
     "payment_expected_date": "", "last_payment_date": "", "billing_address": {},
     "shipping_address": {},
 }  # fmt: skip
+# Read by their own rules, not laid over the header as given.
+SET_APART = frozenset({"line_items", "currency_id", "invoice_number", "custom_fields"})
 BOOLEANS = ("is_discount_before_tax", "is_inclusive_tax")
 MONEY = ("shipping_charge", "adjustment")
 
@@ -79,6 +81,9 @@ class Writer:
             else existing["exchange_rate"],
         )
         self._dates(invoice, body, existing)
+        invoice["custom_fields"] = custom_fields.merged(
+            self.config, self.books, body.get("custom_fields"), existing
+        )
         lines = _merged_lines(existing, body)
         self._compute(invoice, lines)
         invoice["last_modified_time"] = self.now
@@ -165,7 +170,7 @@ def _header(existing: JsonObject | None, body: JsonObject) -> JsonObject:
     """The stored (or default) header with the body's writable fields laid over it."""
     invoice: JsonObject = dict(existing) if existing else dict(DEFAULTS)
     for key, value in body.items():
-        if key not in READ_ONLY and key not in ("line_items", "currency_id", "invoice_number"):
+        if key not in READ_ONLY and key not in SET_APART:
             invoice[key] = _header_value(key, value)
     if existing is None and "discount_type" not in body and invoice["discount"]:
         invoice["discount_type"] = "entity_level"

@@ -2,6 +2,7 @@
 
 Rules live in ``invoice_rules``, the arithmetic in ``totals``, the object in
 ``invoice_doc`` and the list in ``invoice_rows``; this module maps HTTP onto them.
+The upsert by a unique custom field (``PUT /invoices``) is ``invoice_upsert``.
 """
 
 from __future__ import annotations
@@ -55,10 +56,8 @@ def _flag(request: web.Request, body: JsonObject, name: str) -> bool:
     return to_bool(body.get(name, False), name)
 
 
-@routes.post("/books/v3/invoices", name="invoices.create")
-async def create_invoice(request: web.Request) -> web.Response:
-    """Create an invoice (201): a draft, or sent with ``send=true``."""
-    body, out = await json_body(request), writer(request)
+def new_invoice(request: web.Request, body: JsonObject, out: Writer) -> JsonObject:
+    """Create and store an invoice from ``body``: a draft, or sent with ``send=true``."""
     invoice = out.build(body, None)
     if _flag(request, body, "ignore_auto_number_generation"):
         number = rules.checked_number(out.books, out.config, body.get("invoice_number"))
@@ -74,6 +73,28 @@ async def create_invoice(request: web.Request) -> web.Response:
         f"https://books.zoho.eu/SecurePayment?CInvoiceID={invoice['invoice_id']}"
     )
     store_invoice(request, out.books, invoice)
+    return invoice
+
+
+def rewrite_invoice(
+    request: web.Request, body: JsonObject, out: Writer, existing: JsonObject
+) -> JsonObject:
+    """Rewrite and store ``existing``: lines left out are deleted, totals recomputed."""
+    if existing["status"] == "void":
+        raise ZohoError(400, 2, "A void invoice cannot be edited.")
+    invoice = out.build(body, existing)
+    if "invoice_number" in body and body["invoice_number"] != existing["invoice_number"]:
+        invoice["invoice_number"] = rules.checked_number(
+            out.books, out.config, body["invoice_number"], existing["invoice_id"]
+        )
+    store_invoice(request, out.books, invoice)
+    return invoice
+
+
+@routes.post("/books/v3/invoices", name="invoices.create")
+async def create_invoice(request: web.Request) -> web.Response:
+    """Create an invoice (201): a draft, or sent with ``send=true``."""
+    invoice = new_invoice(request, await json_body(request), writer(request))
     return zoho_response("The invoice has been created.", status=201, invoice=invoice)
 
 
@@ -106,15 +127,7 @@ async def get_invoice(request: web.Request) -> web.Response:
 async def update_invoice(request: web.Request) -> web.Response:
     """Rewrite an invoice: lines left out are deleted, totals recomputed."""
     body, out = await json_body(request), writer(request)
-    existing = find_invoice(request, out.books)
-    if existing["status"] == "void":
-        raise ZohoError(400, 2, "A void invoice cannot be edited.")
-    invoice = out.build(body, existing)
-    if "invoice_number" in body and body["invoice_number"] != existing["invoice_number"]:
-        invoice["invoice_number"] = rules.checked_number(
-            out.books, out.config, body["invoice_number"], existing["invoice_id"]
-        )
-    store_invoice(request, out.books, invoice)
+    invoice = rewrite_invoice(request, body, out, find_invoice(request, out.books))
     return zoho_response("Invoice information has been updated.", invoice=invoice)
 
 

@@ -8,7 +8,7 @@ under ``CI=true``), which fails start-up. ``OPENAPI_ON`` and ``SOURCE`` tell
 the control API and the start message which way it went.
 
 The middleware reads the body of ``contacts.create|update`` and
-``invoices.create|update`` once (``body.json_body``); a body that is not a JSON
+``invoices.create|update|upsert`` once (``body.json_body``); a body that is not a JSON
 object, or one the schema refuses, gets HTTP 400 with a Zoho code and
 "Invalid value passed for <field>", is counted as ``openapi_violations`` and
 is logged with the details.

@@ -27,6 +27,7 @@ OPERATIONS = {
     "contacts.update": ("contacts.yml", "/contacts/{contact_id}", "put"),
     "invoices.create": ("invoices.yml", "/invoices", "post"),
     "invoices.update": ("invoices.yml", "/invoices/{invoice_id}", "put"),
+    "invoices.upsert": ("invoices.yml", "/invoices", "put"),
 }
 GENERATOR = "python -m zoho_sandbox.generate_schemas --openapi-dir <zoho-books-openapi>"
 # OAS 3.0 schema keywords that constrain a value; everything else is prose or annotation.

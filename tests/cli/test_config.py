@@ -45,18 +45,21 @@ def test_defaults_follow_the_spec() -> None:
     assert settings.total_tolerance == 5
     assert (settings.http_host, settings.http_port) == ("127.0.0.1", 8080)
     assert settings.shutdown_grace == 10
+    assert settings.zoho_invoice_unique_field is None
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZBSYNC_ZOHO_DATA_CENTER", "eu")
     monkeypatch.setenv("ZBSYNC_AUTO_SYNC", "false")
     monkeypatch.setenv("ZBSYNC_TIMEZONE", "Europe/Rome")
+    monkeypatch.setenv("ZBSYNC_ZOHO_INVOICE_UNIQUE_FIELD", "cf_order_ref")
 
     settings = load_settings()
 
     assert settings.zoho_data_center == "eu"
     assert settings.auto_sync is False
     assert settings.timezone == "Europe/Rome"
+    assert settings.zoho_invoice_unique_field == "cf_order_ref"
 
 
 @pytest.mark.parametrize(
@@ -69,6 +72,8 @@ def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None
         ("ZBSYNC_REFERENCE_TEMPLATE", "ORD-{customer}"),
         ("ZBSYNC_SECRET_KEY", SECRETISH),
         ("ZBSYNC_AMQP_URL", "http://not-amqp"),
+        ("ZBSYNC_ZOHO_INVOICE_UNIQUE_FIELD", "Order Reference"),
+        ("ZBSYNC_ZOHO_INVOICE_UNIQUE_FIELD", "order_ref"),
     ],
 )
 def test_a_bad_value_is_named_by_its_variable_and_not_echoed(

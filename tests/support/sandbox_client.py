@@ -135,6 +135,7 @@ class BooksClient:
         params: dict[str, str] | None = None,
         json: object = None,
         with_org: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> Response:
         """One Books API call; ``path`` is relative to ``/books/v3``."""
         query = dict(params or {})
@@ -145,7 +146,7 @@ class BooksClient:
             "/books/v3" + path,
             params=query,
             json=json,
-            headers={"Authorization": f"Zoho-oauthtoken {self.access_token}"},
+            headers={"Authorization": f"Zoho-oauthtoken {self.access_token}", **(headers or {})},
         )
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from tests.support.sandbox_client import BooksClient, Response
 from tests.zoho_sandbox.books_helpers import contact
-from zoho_sandbox import SandboxConfig
+from zoho_sandbox import InvoiceCustomField, SandboxConfig
 from zoho_sandbox.app import build_app
+from zoho_sandbox.custom_fields import field_id
 from zoho_sandbox.keys import COUNTERS
 from zoho_sandbox.openapi_check import OPENAPI_ON, SOURCE, OpenApiMissingError, describe
 from zoho_sandbox.request_schemas import SHIPPED
@@ -21,6 +22,12 @@ NO_FILE = Path("/nonexistent/zoho_request_schemas.json")
 
 def violations(books: BooksClient) -> int:
     return books.raw.sandbox.app[COUNTERS]["openapi_violations"]
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    """An organization with one invoice custom field (Z-OAS sets fields by id)."""
+    return SandboxConfig(invoice_custom_fields=(InvoiceCustomField(api_name="cf_channel"),))
 
 
 @pytest.fixture
@@ -80,11 +87,12 @@ async def test_the_old_jsonstring_form_is_read(books: BooksClient) -> None:
 
 
 async def test_the_quirks_are_relaxed(books: BooksClient, customer: str) -> None:
+    channel = field_id(books.organization_id, "cf_channel")
     body = {
         "customer_id": customer,
         "line_items": [{"name": "No item id", "rate": 10, "discount": "10%"}],
         "shipping_charge": 4.95,
-        "custom_fields": [{"customfield_id": "46000000012845", "value": 3}],
+        "custom_fields": [{"customfield_id": channel, "value": 3}],
     }
     created = await books.call("POST", "/invoices", json=body)
     assert created.status == 201, created.body

@@ -51,6 +51,7 @@ from ..sync.ports import (
 )
 from ..sync.prepare import Catalogs, Connected, Preparer
 from ..sync.service import OrderSync
+from ..sync.upsert_mode import UpsertMode
 from .zoho_client import build_zoho
 
 
@@ -100,6 +101,7 @@ class SyncParts:
     service: OrderSync
     catalogs: CatalogCache | None  # None while Zoho is not connected
     index: InvoiceIndex | None
+    upsert: UpsertMode | None = None  # None while Zoho is not connected
 
 
 @dataclass
@@ -112,6 +114,7 @@ class Worker:
     reconcile: ReconcilePass | None  # None until an organization is chosen
     reconciler: Reconciler | None
     index: InvoiceIndex | None  # checked against Zoho at start (None: not connected)
+    upsert: UpsertMode | None = None  # None until an organization is chosen
 
     @property
     def orders(self) -> OrderStore:
@@ -137,6 +140,7 @@ def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None
         contact_copy_ttl_ms=int(settings.reconcile_interval * 1000),
         mapping=mapping,
         timezone_configured=settings.timezone is not None,
+        invoice_unique_field=settings.zoho_invoice_unique_field,
     )
 
 
@@ -150,9 +154,10 @@ def build_sync(
     catalogs: Catalogs | None = None,
 ) -> SyncParts:
     """The per-order path; ``books`` None while Zoho is not connected or no organization is set."""
-    cache = zoho = index = None
+    cache = zoho = index = upsert = None
     if books is not None:
         cache = CatalogCache(books, stores.catalogs, clock)
+        upsert = UpsertMode(books, policy.invoice_unique_field)
         contacts = ContactResolver(
             books,
             stores.contact_links,
@@ -171,12 +176,12 @@ def build_sync(
             overlap_ms=policy.list_lag_wait_ms,
             lease_ttl_ms=policy.lease_ttl_ms,
         )
-        zoho = Connected(books, catalogs or cache, contacts, index)
+        zoho = Connected(books, catalogs or cache, contacts, index, upsert)
     preparer = Preparer(zoho, clock=clock, policy=policy)
     service = OrderSync(
         stores.orders, stores.audit, preparer, clock=clock, owner=owner, policy=policy
     )
-    return SyncParts(service, cache, index)
+    return SyncParts(service, cache, index, upsert)
 
 
 def build_worker(
@@ -205,7 +210,7 @@ def build_worker(
     consumer = OrderConsumer(
         str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
     )
-    return Worker(consumer, loop, stores, reconcile, reconciler, sync.index)
+    return Worker(consumer, loop, stores, reconcile, reconciler, sync.index, sync.upsert)
 
 
 def _reconciler(

@@ -24,6 +24,7 @@ class SyncPolicy:
     contact_copy_ttl_ms: int = 600_000
     mapping: MappingSettings = field(default_factory=MappingSettings)
     timezone_configured: bool = False  # False: invoice dates follow the organization's zone
+    invoice_unique_field: str | None = None  # upsert mode, if Zoho confirms the field is unique
 
     @property
     def request_timeout_ms(self) -> int:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from ..domain.catalog import Catalog
 from ..domain.lanes import Lane
-from ..zoho.models import Contact, Currency, Invoice, Organization, Tax
+from ..zoho.models import Contact, Currency, CustomField, Invoice, Organization, Tax
 from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord
 
 JsonObject = dict[str, Any]  # a request body, as the domain's mapping builds it
@@ -170,6 +170,10 @@ class Books(Protocol):
         """The enabled currencies."""
         ...
 
+    async def invoice_custom_fields(self, lane: Lane) -> list[CustomField]:
+        """The custom fields of the organization's invoices."""
+        ...
+
     async def contacts_by_email(self, email: str, lane: Lane) -> list[Contact]:
         """Contacts whose primary person has ``email``."""
         ...
@@ -207,6 +211,19 @@ class Books(Protocol):
         self, payload: JsonObject, lane: Lane, *, before_send: BeforeSend | None = None
     ) -> Invoice:
         """Create a draft invoice; ``OutcomeUnknown`` when no answer came."""
+        ...
+
+    async def upsert_invoice(
+        self,
+        payload: JsonObject,
+        field: str,
+        value: str,
+        lane: Lane,
+        *,
+        before_send: BeforeSend | None = None,
+    ) -> Invoice:
+        """Create the invoice whose unique ``field`` holds ``value``, or update the one that
+        does; ``OutcomeUnknown`` when no answer came."""
         ...
 
     async def update_invoice(

@@ -3,6 +3,7 @@
 For a paid order that may be written to Zoho this reads the catalog (cached),
 resolves the customer's contact (free for known, unchanged customers) and maps
 the newest snapshot; its fingerprint tells whether the invoice needs an update.
+In upsert mode a create needs no lookup in Zoho (``steps.lookup``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ class Contacts(Protocol):
         ...
 
 
+class UpsertFields(Protocol):
+    """Whether creates upsert by a unique invoice custom field (``UpsertMode``)."""
+
+    async def field(self, lane: Lane) -> str | None:
+        """The field, or None for plain creates."""
+        ...
+
+
 @dataclass(frozen=True)
 class Connected:
     """The Zoho side of a pass, there once Zoho is connected and an organization chosen."""
@@ -64,6 +73,7 @@ class Connected:
     catalogs: Catalogs
     contacts: Contacts
     index: InvoiceIndex
+    upsert: UpsertFields | None = None  # None: upsert mode not configured
 
 
 class Preparer:
@@ -81,9 +91,10 @@ class Preparer:
         zoho = self._connected()
         order = Order.model_validate(record.snapshot) if record.snapshot else None
         writes_allowed = self._policy.auto_sync or record.manual
-        target = None
+        target = upsert_field = None
         if order is not None and record.paid and not record.deleted and writes_allowed:
             target = Target(await self._draft(zoho, order, record, lane), order.total)
+            upsert_field = await zoho.upsert.field(lane) if zoho.upsert else None
         work = Work(
             lease=lease,
             books=zoho.books,
@@ -94,6 +105,7 @@ class Preparer:
             reference=self._reference(record, order),
             target=target,
             index=zoho.index,
+            upsert_field=upsert_field,
         )
         org = zoho.books.organization_id
         return work, self._facts(record, org, target.draft if target else None)

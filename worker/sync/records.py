@@ -37,6 +37,8 @@ class Intent(BaseModel):
     started_ms: int  # stored, before the token and budget waits
     sent_ms: int | None = None  # when the request last left; None: it never did, nothing to look up
     unknown_at_ms: int | None = None  # when its outcome became unknown
+    # The unique custom field it is keyed by (an upsert, the reference as value); None: a create
+    upsert_field: str | None = None
 
     @model_validator(mode="before")
     @classmethod

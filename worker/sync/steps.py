@@ -11,6 +11,8 @@ create again. Any other lookup asks the invoice index (``invoice_index``), which
 costs no Zoho call once this process has checked it against Zoho. Every write
 here is fenced: a replica that lost its lease can neither record anything nor
 send a Zoho write.
+In upsert mode a create is an upsert, and a lost answer needs no lookup
+(``upsert_create``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..domain.invoice_totals import totals_match
 from ..domain.lanes import Lane
 from ..zoho.errors import OutcomeUnknown, TransientZohoError, ZohoError, ZohoNotFound
 from ..zoho.models import Invoice
+from . import upsert_create
 from .crash import crash_point
 from .invoice_index import InvoiceIndex
 from .order_lease import OrderLease
@@ -78,6 +81,7 @@ class Work:
     reference: str
     target: Target | None  # None unless a paid order may be written to Zoho
     index: InvoiceIndex
+    upsert_field: str | None = None  # creates upsert by this unique custom field (upsert mode)
 
     async def write(self, **changes: object) -> OrderRecord:
         """Store ``changes`` on the freshest copy, if our lease still holds."""
@@ -93,9 +97,13 @@ async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
 
     The index answers without a Zoho call once this process has checked it against Zoho;
     a create whose request left (its outcome unknown), or a person asking, looks in Zoho.
+    In upsert mode nothing is looked up in Zoho: the create is idempotent there.
     """
     sent = record.intent if record.intent and record.intent.sent_ms is not None else None
-    if sent is None and not facts.manual and work.index.checked:
+    upserts = upsert_create.skips_lookup(work.upsert_field, record, work.reference)
+    if upserts and (sent is not None or not work.index.checked):
+        return Continue(record, replace(facts, lookup_done=True))
+    if sent is None and (upserts or not facts.manual) and work.index.checked:
         reference = work.reference
         found = await work.index.find(reference)
     else:
@@ -132,11 +140,17 @@ def _wait_for_the_list(work: Work, sent_ms: int, unknown_at_ms: int | None) -> N
 
 
 async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
-    """Create the draft invoice: intent stored first, its departure stamped as it leaves."""
+    """Create the draft invoice: intent stored first, its departure stamped as it leaves.
+
+    In upsert mode the request is an upsert (``upsert_create``), repeating an earlier one
+    whose answer was lost under that one's intent.
+    """
     assert work.target is not None
     crash_point("before_intent")
-    intent = Intent(organization_id=work.books.organization_id, reference=work.reference,
-                    started_ms=work.clock.now_ms())  # fmt: skip
+    earlier = upsert_create.earlier_upsert(record, work.upsert_field)
+    intent = earlier or upsert_create.new_intent(
+        work.books.organization_id, work.reference, work.clock.now_ms(), work.upsert_field
+    )
     await work.write(intent=intent)
     crash_point("after_intent")
 
@@ -145,19 +159,20 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
         await work.lease.before_send(lambda r: r.replace(intent=_stamped(r, intent, now)))
 
     try:
-        invoice = await work.books.create_invoice(
-            work.target.draft.payload, work.lane, before_send=leaving
+        invoice = await upsert_create.send(
+            work.books, work.target.draft.payload, intent, work.lane, leaving
         )
     except OutcomeUnknown:
         now = work.clock.now_ms()
         await work.lease.change(lambda r: r.replace(intent=_unknown(r, now)))
         raise
     except ZohoError:
-        # Every attempt was refused or never left: nothing exists to look for.
-        await work.write(intent=None)
+        # This attempt was refused or never left: nothing of it exists to look for (an
+        # earlier upsert whose answer was lost may, so its intent stays).
+        await work.write(intent=earlier)
         raise
     crash_point("after_create_succeeded")
-    await work.index.remember(invoice, work.reference)
+    await work.index.remember(invoice, intent.reference)
     fingerprint = payload_fingerprint(work.target.draft.payload)
     await work.write(intent=None, invoice=_ref(work, invoice, fingerprint))
     crash_point("after_state_written")

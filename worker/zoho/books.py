@@ -14,7 +14,7 @@ from typing import Any
 from ..domain.lanes import Lane
 from .errors import ZohoUnavailable
 from .http import BeforeSend, JsonObject, ZohoHttp
-from .models import Contact, Currency, Invoice, Organization, Tax
+from .models import Contact, Currency, CustomField, Invoice, Organization, Tax
 
 PER_PAGE = 200
 MAX_PAGES = 1000  # a guard against a server that never says "no more pages"
@@ -53,6 +53,13 @@ class ZohoBooks:
         """The organization's enabled currencies."""
         rows = self._pages("currencies.list", "/settings/currencies", "currencies", lane, {})
         return [Currency.model_validate(row) async for row in rows]
+
+    async def invoice_custom_fields(self, lane: Lane) -> list[CustomField]:
+        """The custom fields of the organization's invoices."""
+        params = {"entity": "invoice"}
+        path = "/settings/fields"
+        body = await self._http.request("customfields.list", "GET", path, lane=lane, params=params)
+        return [CustomField.model_validate(row) for row in body.get("customfields", [])]
 
     async def contacts_by_email(self, email: str, lane: Lane) -> list[Contact]:
         """Contacts whose primary person has ``email`` (compared case-insensitively here)."""
@@ -102,6 +109,38 @@ class ZohoBooks:
         """Create a draft invoice. ``OutcomeUnknown`` when no answer came: look it up first."""
         body = await self._http.request(
             "invoices.create", "POST", "/invoices", lane=lane, body=payload, before_send=before_send
+        )
+        return Invoice.model_validate(body["invoice"])
+
+    async def upsert_invoice(
+        self,
+        payload: JsonObject,
+        field: str,
+        value: str,
+        lane: Lane,
+        *,
+        before_send: BeforeSend | None = None,
+    ) -> Invoice:
+        """Create the draft invoice whose unique custom ``field`` holds ``value``, or update
+        the one that does (``PUT /invoices`` with ``X-Upsert: true``).
+
+        The body carries the value in that field too. Not retried here: a lost answer is
+        ``OutcomeUnknown``, as for a create, so the intent stays until an attempt is answered.
+        """
+        headers = {
+            "X-Unique-Identifier-Key": field,
+            "X-Unique-Identifier-Value": value,
+            "X-Upsert": "true",
+        }
+        body = await self._http.request(
+            "invoices.upsert",
+            "PUT",
+            "/invoices",
+            lane=lane,
+            body=_with_field(payload, field, value),
+            idempotent=False,
+            before_send=before_send,
+            headers=headers,
         )
         return Invoice.model_validate(body["invoice"])
 
@@ -174,3 +213,9 @@ class ZohoBooks:
             if not (body.get("page_context") or {}).get("has_more_page"):
                 return
         raise ZohoUnavailable(f"{name}: more than {MAX_PAGES} pages")
+
+
+def _with_field(payload: JsonObject, field: str, value: str) -> JsonObject:
+    """``payload`` with ``value`` in the custom ``field`` (any earlier value for it replaced)."""
+    kept = [cf for cf in payload.get("custom_fields", []) if cf.get("api_name") != field]
+    return {**payload, "custom_fields": [*kept, {"api_name": field, "value": value}]}

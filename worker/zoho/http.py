@@ -90,6 +90,7 @@ class Call:
     body: JsonObject | None
     idempotent: bool
     before_send: BeforeSend | None = None  # runs in the budget slot, just before each send
+    headers: dict[str, str] | None = None  # beyond authorization and content type
 
 
 class ZohoHttp:
@@ -126,11 +127,13 @@ class ZohoHttp:
         idempotent: bool | None = None,
         with_organization: bool = True,
         before_send: BeforeSend | None = None,
+        headers: dict[str, str] | None = None,
     ) -> JsonObject:
         """The response body of a successful call; a ``ZohoError`` otherwise.
 
         ``before_send`` runs once per attempt, after the token and budget waits, right
-        before the request leaves; whatever it raises stops the attempt unsent.
+        before the request leaves; whatever it raises stops the attempt unsent. ``headers``
+        go with it (they cannot replace the authorization).
         """
         query = dict(params or {})
         if with_organization:
@@ -138,7 +141,7 @@ class ZohoHttp:
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
-        call = Call(name, method, path, lane, query, body, idempotent, before_send)
+        call = Call(name, method, path, lane, query, body, idempotent, before_send, headers)
         policy = self._retry
         async for attempt in stamina.retry_context(
             on=_backoff_hook,
@@ -188,7 +191,7 @@ class ZohoHttp:
                 self._api_base().rstrip("/") + call.path,
                 params=call.params,
                 data=None if call.body is None else dumps(call.body),
-                headers=_headers(token, with_body=call.body is not None),
+                headers=_headers(token, call),
                 timeout=self._timeout,
             ) as resp:
                 return resp.status, loads_object(await resp.text())
@@ -237,9 +240,9 @@ def _backoff_hook(exc: Exception) -> bool | float:
     return isinstance(exc, ZohoUnavailable)
 
 
-def _headers(token: str, *, with_body: bool) -> dict[str, str]:
-    headers = {"Authorization": f"Zoho-oauthtoken {token}"}
-    if with_body:
+def _headers(token: str, call: Call) -> dict[str, str]:
+    headers = {**(call.headers or {}), "Authorization": f"Zoho-oauthtoken {token}"}
+    if call.body is not None:
         headers["Content-Type"] = "application/json"
     return headers
 

@@ -149,3 +149,13 @@ class Invoice(ZohoModel):
     def is_draft(self) -> bool:
         """Automatic paths may change only drafts."""
         return self.status == "draft"
+
+
+class CustomField(ZohoModel):
+    """An invoice custom field from ``/settings/fields`` (its list form is UNVERIFIED)."""
+
+    customfield_id: str
+    api_name: str
+    label: str = ""
+    is_active: bool = True
+    is_unique: bool | None = None  # None: the list does not say
