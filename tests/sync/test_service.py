@@ -187,6 +187,28 @@ async def test_a_create_whose_answer_was_lost_is_found_not_repeated(harness: Har
     assert record.state == "synced"
     assert len((await harness.books())["invoices"]) == 1
     assert len(await harness.calls("invoices.create")) == 1
+    # Found with the payload it was sent with: nothing to read back or update.
+    assert await harness.calls("invoices.get") == []
+    assert await harness.calls("invoices.update") == []
+
+
+async def test_a_lost_create_found_after_the_order_changed_is_updated(harness: Harness) -> None:
+    await add_fault(harness.http, harness.sandbox, "invoices.create", "applied_then_500")
+    await harness.deliver(event("order.paid", order_data()))
+    express = {"description": "Express courier", "amount": "5.00", "tax_rate": "22"}
+    changed = order_data(revision=2, shipping=express)
+    await harness.receive(event("order.updated", changed))
+
+    assert isinstance(harness.clock, ShiftedClock)
+    harness.clock.advance(SyncPolicy().request_timeout_ms)
+    await harness.orders.change("1001", lambda r: r and r.replace(due_at_ms=0))
+    await harness.service.sync("1001")
+
+    record = await harness.orders.load("1001")
+    assert record is not None
+    assert record.state == "synced"
+    assert len((await harness.books())["invoices"]) == 1
+    assert len(await harness.calls("invoices.update")) == 1  # the list showed it a draft
 
 
 async def test_concurrent_orders_of_one_new_customer_in_one_process_create_one_contact(

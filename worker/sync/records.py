@@ -39,6 +39,7 @@ class Intent(BaseModel):
     unknown_at_ms: int | None = None  # when its outcome became unknown
     # The unique custom field it is keyed by (an upsert, the reference as value); None: a create
     upsert_field: str | None = None
+    fingerprint: str | None = None  # of the payload it carried: an invoice found later is that one
 
     @model_validator(mode="before")
     @classmethod

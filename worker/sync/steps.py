@@ -122,8 +122,20 @@ async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     if not found:
         record = await work.write(intent=None)
         return Continue(record, replace(facts, lookup_done=True))
+    if sent is not None and _made_by(sent, found[0], work.target):
+        assert work.target is not None
+        await work.write(intent=None, invoice=_ref(work, found[0], sent.fingerprint))
+        return _totals_outcome(work.target.total, found[0])
     record = await work.write(intent=None, invoice=_ref(work, found[0], fingerprint=None))
     return Continue(record, _known(facts, found[0], payload_changed=work.target is not None))
+
+
+def _made_by(sent: Intent, invoice: Invoice, target: Target | None) -> bool:
+    """Whether ``invoice`` is what the lost create made from the payload the order maps to now:
+    still a draft, so there is nothing to read or update."""
+    if target is None or sent.fingerprint is None or not invoice.is_draft:
+        return False
+    return sent.fingerprint == payload_fingerprint(target.draft.payload)
 
 
 def _wait_for_the_list(work: Work, sent_ms: int, unknown_at_ms: int | None) -> None:
@@ -151,6 +163,8 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     intent = earlier or upsert_create.new_intent(
         work.books.organization_id, work.reference, work.clock.now_ms(), work.upsert_field
     )
+    fingerprint = payload_fingerprint(work.target.draft.payload)
+    intent = intent.model_copy(update={"fingerprint": fingerprint})
     await work.write(intent=intent)
     crash_point("after_intent")
 
@@ -173,7 +187,6 @@ async def create(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
         raise
     crash_point("after_create_succeeded")
     await work.index.remember(invoice, intent.reference)
-    fingerprint = payload_fingerprint(work.target.draft.payload)
     await work.write(intent=None, invoice=_ref(work, invoice, fingerprint))
     crash_point("after_state_written")
     return _totals_outcome(work.target.total, invoice)
