@@ -89,6 +89,17 @@ class Harness:
         assert record is not None
         return record
 
+    async def retry_after_lost_answer(self, order_id: str) -> OrderRecord:
+        """The next pass of an order whose create had no answer, once it may look (the policy's
+        list-lag wait is 0; it never looks sooner than the request timeout)."""
+        assert isinstance(self.clock, ShiftedClock)
+        self.clock.advance(SyncPolicy().request_timeout_ms)
+        await self.orders.change(order_id, lambda r: r and r.replace(due_at_ms=0))
+        await self.service.sync(order_id)
+        record = await self.orders.load(order_id)
+        assert record is not None
+        return record
+
     async def books(self) -> dict[str, Any]:
         """The sandbox's organization: contacts and invoices."""
         state = await sandbox_state(self.http, self.sandbox)

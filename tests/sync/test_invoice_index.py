@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import pytest
 
 from tests.support.orders import event, order_data
-from tests.support.shifted_clock import ShiftedClock
 from tests.support.sync_harness import Harness, build_harness
 from tests.support.zoho_fixtures import add_fault
 from worker.bootstrap import Stores
@@ -23,6 +23,7 @@ from worker.store.mongo import Database
 from worker.sync.policy import SyncPolicy
 from worker.zoho import books as books_module
 from worker.zoho.books import ZohoBooks
+from zoho_sandbox import RunningSandbox
 
 
 async def _calls(harness: Harness, request_class: str) -> int:
@@ -82,13 +83,7 @@ async def test_an_unknown_outcome_is_looked_up_in_zoho_even_after_the_check(
     assert failed.state == "failed"
     lists = await _calls(harness, "invoices.list")
 
-    assert isinstance(harness.clock, ShiftedClock)
-    harness.clock.advance(SyncPolicy().request_timeout_ms)
-    await harness.orders.change("1001", lambda r: r and r.replace(due_at_ms=0))
-    await harness.service.sync("1001")
-
-    record = await harness.orders.load("1001")
-    assert record is not None
+    record = await harness.retry_after_lost_answer("1001")
     assert record.state == "synced"
     assert await _calls(harness, "invoices.list") == lists + 1
     assert len(await _invoices(harness)) == 1
@@ -162,30 +157,31 @@ async def _restore(db: Database, backup: dict[str, list[dict[str, Any]]]) -> Non
             await db[name].insert_many(docs)
 
 
-async def _restarted(harness: Harness, mongo_db: Database, books: ZohoBooks) -> Harness:
-    """A new process on the same database: its index not yet checked."""
+async def _process(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    mongo_db: Database,
+    books: ZohoBooks,
+    owner: str,
+) -> Harness:
+    """The per-order path of one process, on MongoDB."""
     return await build_harness(
         mongo_db,
         books,
-        harness.http,
-        harness.sandbox,
+        http,
+        sandbox,
         SyncPolicy(list_lag_wait_ms=0),
         stores=Stores.on(mongo_db),
-        owner="b",
+        owner=owner,
     )
 
 
 @pytest.fixture
-async def on_mongodb(mongo_db: Database, books: ZohoBooks, harness: Harness) -> Harness:
+async def on_mongodb(
+    mongo_db: Database, books: ZohoBooks, http: aiohttp.ClientSession, sandbox: RunningSandbox
+) -> Harness:
     """The harness on MongoDB only: these tests restore a database."""
-    return await build_harness(
-        mongo_db,
-        books,
-        harness.http,
-        harness.sandbox,
-        SyncPolicy(list_lag_wait_ms=0),
-        stores=Stores.on(mongo_db),
-    )
+    return await _process(http, sandbox, mongo_db, books, "a")
 
 
 ORDERS = ("1001", "1002", "1003")
@@ -203,7 +199,9 @@ async def test_a_restored_older_database_creates_no_duplicate_after_a_restart(
     numbers = sorted(i["invoice_number"] for i in await _invoices(on_mongodb))
 
     await _restore(mongo_db, backup)
-    restarted = await _restarted(on_mongodb, mongo_db, books)
+    restarted = await _process(
+        on_mongodb.http, on_mongodb.sandbox, mongo_db, books, "b"
+    )  # its index not yet checked
     result = await restarted.index.check(Lane.RECONCILER)
     lists = await _calls(restarted, "invoices.list")
     for order_id in ORDERS:

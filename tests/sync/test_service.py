@@ -6,10 +6,8 @@ import asyncio
 from decimal import Decimal
 
 from tests.support.orders import event, order_data
-from tests.support.shifted_clock import ShiftedClock
 from tests.support.sync_harness import Harness
 from tests.support.zoho_fixtures import add_fault
-from worker.sync.policy import SyncPolicy
 
 
 async def _mark_sent(harness: Harness, invoice_id: str) -> None:
@@ -177,13 +175,7 @@ async def test_a_create_whose_answer_was_lost_is_found_not_repeated(harness: Har
     assert failed.state == "failed"
     assert failed.intent is not None
     assert failed.intent.unknown_at_ms is not None
-    assert isinstance(harness.clock, ShiftedClock)
-    harness.clock.advance(SyncPolicy().request_timeout_ms)  # never sooner than the timeout
-    await harness.orders.change("1001", lambda r: r and r.replace(due_at_ms=0))
-    await harness.service.sync("1001")
-
-    record = await harness.orders.load("1001")
-    assert record is not None
+    record = await harness.retry_after_lost_answer("1001")
     assert record.state == "synced"
     assert len((await harness.books())["invoices"]) == 1
     assert len(await harness.calls("invoices.create")) == 1
@@ -199,13 +191,7 @@ async def test_a_lost_create_found_after_the_order_changed_is_updated(harness: H
     changed = order_data(revision=2, shipping=express)
     await harness.receive(event("order.updated", changed))
 
-    assert isinstance(harness.clock, ShiftedClock)
-    harness.clock.advance(SyncPolicy().request_timeout_ms)
-    await harness.orders.change("1001", lambda r: r and r.replace(due_at_ms=0))
-    await harness.service.sync("1001")
-
-    record = await harness.orders.load("1001")
-    assert record is not None
+    record = await harness.retry_after_lost_answer("1001")
     assert record.state == "synced"
     assert len((await harness.books())["invoices"]) == 1
     assert len(await harness.calls("invoices.update")) == 1  # the list showed it a draft
