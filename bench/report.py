@@ -21,6 +21,7 @@ from typing import Any, Literal
 CHECKOUT = Path(__file__).resolve().parents[1]
 RESULTS = CHECKOUT / "bench" / "results"
 Cell = str | int | float
+OUTPUT = (":!bench/results", ":!bench/RESULTS.md")
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def machine() -> dict[str, Any]:
 
 
 def commit() -> str:
-    """The checkout's commit; ``+dirty`` when files differ from it."""
+    """The checkout's commit; ``+dirty`` when files other than the results differ from it."""
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -145,7 +146,9 @@ def commit() -> str:
         ).stdout.strip()
 
     head = git("rev-parse", "--short=12", "HEAD") or "unknown"
-    return head + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # The benchmarks' own output does not make the checkout dirty.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *OUTPUT)
+    return head + ("+dirty" if changed else "")
 
 
 def _ram_kib() -> int:
