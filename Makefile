@@ -2,6 +2,9 @@
 # Each creates .venv, installs what it needs and makes sure the local services answer.
 # `make test` is `lint`, `typecheck`, `layers` (import-linter contracts), `constraints`, `unit`
 # (no services) and `integration` (the tests that need RabbitMQ or MongoDB); each also runs alone.
+# `make bench` runs the benchmarks (outside `make test`; docs/operations.md#benchmarks); each also
+# runs alone (`make bench-efficiency` ...), prints its tables and writes bench/results/<name>.json
+# and bench/RESULTS.md.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +13,10 @@ STAMP := $(VENV)/.installed
 # Tests are marked by the services they use (tests/conftest.py).
 SERVICES := rabbitmq or mongodb
 
-.PHONY: demo test install services lint typecheck layers constraints unit integration clean
+BENCHES := bench-efficiency bench-fresh-db bench-intake bench-latency bench-burst
+
+.PHONY: demo test install services lint typecheck layers constraints unit integration clean \
+	bench $(BENCHES)
 
 demo: install
 	scripts/ensure-services rabbitmq mongodb
@@ -40,6 +46,14 @@ integration: install
 
 services:
 	scripts/ensure-services rabbitmq mongodb
+
+bench: $(BENCHES)
+
+# MongoDB: ZBSYNC_TEST_MONGODB_URI, else an nx-27017 each benchmark starts and stops itself.
+# BENCH_ARGS go to the benchmark (`make bench-burst BENCH_ARGS=--until-synced`).
+$(BENCHES): bench-%: install
+	scripts/ensure-services rabbitmq
+	$(BIN)/python -m bench.$(subst -,_,$*) $(BENCH_ARGS)
 
 install: $(STAMP)
 

@@ -20,148 +20,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 import resource
 import sys
 import time
 import uuid
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import aio_pika
 import aiohttp
-from cryptography.fernet import Fernet
-from pydantic import HttpUrl, MongoDsn, SecretStr
 
+from bench.in_process import all_synced, connected_settings, publish_all, remove_queues
 from bench.mongo import mongodb_uri
+from bench.sample_orders import paid_event, paid_order
 from worker.bootstrap import build_worker, replica_name
-from worker.clock import SystemClock
-from worker.config import Settings
-from worker.demo.samples import envelope
 from worker.domain.budget_ledger import BudgetLimits
 from worker.logs import configure_logging
-from worker.messaging.publisher import publish_body
-from worker.messaging.topology import Topology, declare
-from worker.store.connection import ConnectionRepository
-from worker.store.mongo import open_database, with_database
-from worker.sync.ports import OrderStore
-from worker.zoho.connect import store_refresh_token
-from worker.zoho.oauth import OAuthClientCredentials, TokenEndpoint
-from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
+from worker.store.mongo import open_database
+from zoho_sandbox import SandboxConfig, serving
 
 CUSTOMERS = 300
 SANDBOX = SandboxConfig(
     time_scale=60, requests_per_minute=100, plan_name="PREMIUM", daily_limit=1_000_000
 )
 BUDGET = BudgetLimits(requests_per_window=90, window_ms=1000, daily_limit=1_000_000)
-CENT = Decimal("0.01")
 
 
 def _order(number: int, rng: random.Random) -> dict[str, Any]:
+    """The first ``CUSTOMERS`` orders are each customer's first; the rest repeat purchases."""
     customer = number if number < CUSTOMERS else rng.randrange(CUSTOMERS)
-    lines = [
-        {
-            "name": f"Product {rng.randrange(50)}",
-            "quantity": rng.randint(1, 3),
-            "unit_price": f"{rng.randint(300, 9000) / 100:.2f}",
-            "tax_rate": rng.choice(["22", "4"]),
-        }
-        for _ in range(rng.randint(1, 3))
-    ]
-    discounts = [{"code": "TEN", "amount": "1.00", "tax_rate": "22"}] if number % 5 == 0 else []
-    return {
-        "id": str(10_000 + number),
-        "revision": 1,
-        "status": "paid",
-        "currency": "EUR",
-        "placed_at": "2026-11-23T09:30:00Z",
-        "lines": lines,
-        "discounts": discounts,
-        "customer": {
-            "email": f"customer{customer}@example.com",
-            "first_name": "Customer",
-            "last_name": str(customer),
-        },
-        "total": str(_zoho_total(lines, discounts)),
-    }
-
-
-def _zoho_total(lines: list[dict[str, Any]], discounts: list[dict[str, Any]]) -> Decimal:
-    """Net plus VAT rounded per line, as Zoho computes it."""
-    amounts = [
-        (Decimal(str(x["quantity"])) * Decimal(x["unit_price"]), Decimal(x["tax_rate"]))
-        for x in lines
-    ] + [(-Decimal(d["amount"]), Decimal(d["tax_rate"])) for d in discounts]
-    tax = sum(
-        ((net * rate / 100).quantize(CENT, ROUND_HALF_UP) for net, rate in amounts), Decimal(0)
-    )
-    return sum((net for net, _ in amounts), Decimal(0)) + tax
-
-
-async def _settings(sandbox: RunningSandbox, mongodb_uri: str, tag: str) -> Settings:
-    client = OAuthClient()
-    creds = OAuthClientCredentials(client.client_id, client.client_secret)
-    async with aiohttp.ClientSession() as http:
-        async with http.post(
-            f"{sandbox.origin}/_sandbox/oauth/code",
-            json={
-                "client_id": client.client_id,
-                "scope": "ZohoBooks.contacts.ALL,ZohoBooks.invoices.ALL,ZohoBooks.settings.READ",
-            },
-        ) as resp:
-            code = (await resp.json())["code"]
-        minted = await TokenEndpoint(http, sandbox.origin, creds).exchange_code(code, "http://x/cb")
-    settings = Settings(
-        _env_file=None,
-        zoho_client_id=client.client_id,
-        zoho_client_secret=SecretStr(client.client_secret),
-        zoho_accounts_url=HttpUrl(sandbox.accounts_url),
-        zoho_api_url=HttpUrl(sandbox.api_url),
-        zoho_organization_id=SANDBOX.organization_id,
-        secret_key=SecretStr(Fernet.generate_key().decode()),
-        admin_token=SecretStr("bench"),
-        mongodb_uri=MongoDsn(with_database(mongodb_uri, f"b_{tag}")),
-        amqp_url=os.environ.get("ZBSYNC_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"),
-        exchange=f"bench.{tag}",
-        queue=f"bench.{tag}.q",
-        dead_letter_queue=f"bench.{tag}.dead",
-        list_lag_wait=1.0,
-    )
-    mongo, db = open_database(str(settings.mongodb_uri))
-    assert minted.refresh_token is not None
-    await store_refresh_token(
-        ConnectionRepository(db, settings.fernet()),
-        SystemClock(),
-        data_center="com",
-        client_id=client.client_id,
-        refresh_token=minted.refresh_token,
-    )
-    await mongo.close()
-    return settings
-
-
-async def _publish_all(settings: Settings, orders: list[dict[str, Any]]) -> None:
-    topology = Topology.from_settings(settings)
-    connection = await aio_pika.connect(str(settings.amqp_url))
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        await declare(channel, topology)
-        for order in orders:
-            await publish_body(
-                channel, topology, envelope("order.paid", order, 0), routing_key="order.paid"
-            )
-
-
-async def _all_synced(repository: OrderStore, ids: list[str]) -> None:
-    pending = set(ids)
-    while pending:
-        pending = {
-            i for i in pending if (r := await repository.load(i)) is None or r.state != "synced"
-        }
-        if pending:
-            await asyncio.sleep(0.5)
+    return paid_order(number, customer, rng)
 
 
 async def run(mongodb_uri: str, count: int) -> None:
@@ -169,16 +57,16 @@ async def run(mongodb_uri: str, count: int) -> None:
     rng, tag = random.Random(7), uuid.uuid4().hex[:8]  # noqa: S311 - sample data, not secrets
     orders = [_order(n, rng) for n in range(count)]
     async with serving(SANDBOX) as sandbox, aiohttp.ClientSession() as http:
-        settings = await _settings(sandbox, mongodb_uri, tag)
+        settings = await connected_settings(sandbox, mongodb_uri, tag)
         mongo, db = open_database(str(settings.mongodb_uri))
         worker = build_worker(settings, db, http, replica_name(), budget=BUDGET)
         await worker.orders.ensure_indexes()
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         started = time.monotonic()
-        await _publish_all(settings, orders)
+        await publish_all(settings, [paid_event(o) for o in orders])
         published = time.monotonic() - started
-        await _all_synced(worker.orders, [o["id"] for o in orders])
+        await all_synced(worker.orders, [o["id"] for o in orders])
         elapsed = time.monotonic() - started
         await worker.consumer.close()
         await worker.loop.stop(5)
@@ -187,7 +75,7 @@ async def run(mongodb_uri: str, count: int) -> None:
             state = await resp.json()
         async with http.get(f"{sandbox.origin}/_sandbox/calls") as resp:
             calls = (await resp.json())["calls"]
-        await _cleanup(settings)
+        await remove_queues(settings)
         await mongo.drop_database(db.name)
         await mongo.close()
     _report(count, published, elapsed, state, calls)
@@ -214,16 +102,6 @@ def _report(
         f"{counters.get('openapi_violations', 0)}"
     )
     print(f"peak memory (RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-
-
-async def _cleanup(settings: Settings) -> None:
-    connection = await aio_pika.connect(str(settings.amqp_url))
-    async with connection:
-        channel = await connection.channel()
-        for queue in (settings.queue, settings.dead_letter_queue):
-            await channel.queue_delete(queue)
-        for exchange in (settings.exchange, settings.queue + ".dlx"):
-            await channel.exchange_delete(exchange)
 
 
 def main() -> None:

@@ -23,8 +23,9 @@ from typing import Any
 
 import aiohttp
 
+from bench.in_process import connected_settings
 from bench.mongo import mongodb_uri
-from bench.orders import BUDGET, SANDBOX, _order, _settings
+from bench.orders import BUDGET, SANDBOX, _order
 from worker.bootstrap import build_worker, replica_name
 from worker.logs import configure_logging
 from worker.store.mongo import open_database
@@ -78,7 +79,7 @@ async def _fill(orders: Any, stored: int, now_ms: int, rng: random.Random) -> li
 async def run_size(mongodb_uri: str, stored: int) -> None:
     """Fill, then time the finding query and a whole pass."""
     async with serving(SANDBOX) as sandbox, aiohttp.ClientSession() as http:
-        settings = await _settings(sandbox, mongodb_uri, f"r{stored}")
+        settings = await connected_settings(sandbox, mongodb_uri, f"r{stored}")
         mongo, db = open_database(str(settings.mongodb_uri))
         worker = build_worker(settings, db, http, replica_name(), budget=BUDGET)
         await worker.orders.ensure_indexes()

@@ -7,6 +7,10 @@ second one meets Zoho's unique display name (code 3062). A returning customer
 sometimes brings a new phone number or address (the contact is updated), and
 once types the email in another case (still the same contact); from the third
 return on, one of the base currency pays in USD (a second contact: one per email and currency).
+
+``names="distinct"`` gives every new customer a name of their own instead (a
+number after the last name), except a ``namesake_share`` of them who take an
+earlier customer's name: a benchmark sets how often Zoho meets 3062.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from .shop_orders import Address, Customer
+
+NameStyle = Literal["few", "distinct"]
 
 NAMES = (
     ("Giulia", "Bianchi"), ("Zoë", "Ångström"), ("Łukasz", "Żółciński"), ("Ørjan", "Æsir"),
@@ -56,6 +63,8 @@ class CustomerPool:
     repeat_share: float = 0.45
     usd_share: float = 0.15
     known: dict[str, tuple[Customer, str]] = field(default_factory=dict)
+    names: NameStyle = "few"
+    namesake_share: float = 0.0  # with distinct names: new customers named like an earlier one
     returns: int = 0
     second_currency_used: bool = False
 
@@ -69,7 +78,7 @@ class CustomerPool:
 
     def _new(self) -> tuple[Customer, str]:
         number = len(self.known)
-        first, last = NAMES[0] if number < 2 else self.rng.choice(NAMES)
+        first, last = self._name(number)
         currency = "USD" if number >= 2 and self.rng.random() < self.usd_share else "EUR"
         addresses = US_ADDRESSES if currency == "USD" else EU_ADDRESSES
         business = currency == "EUR" and self.rng.random() < 0.2
@@ -84,6 +93,15 @@ class CustomerPool:
         )
         return customer, currency
 
+    def _name(self, number: int) -> tuple[str, str]:
+        if self.names == "few":  # the first two are namesakes, then 19 names for everyone
+            return NAMES[0] if number < 2 else self.rng.choice(NAMES)
+        if number and self.rng.random() < self.namesake_share:
+            earlier, _ = self.known[self.rng.choice(sorted(self.known))]
+            return earlier.first_name, earlier.last_name
+        first, last = self.rng.choice(NAMES)
+        return first, f"{last} {number}"
+
     def _returning(self) -> Buyer:
         key = self.rng.choice(sorted(self.known))
         customer, currency = self.known[key]
@@ -96,7 +114,8 @@ class CustomerPool:
         if roll > 0.9:  # the same person, typing the email in another case
             customer = replace(customer, email=customer.email.title())
         self.returns += 1
-        if self.returns >= 3 and currency == "EUR" and not self.second_currency_used:
+        second = self.usd_share > 0 and not self.second_currency_used
+        if self.returns >= 3 and currency == "EUR" and second:
             currency, self.second_currency_used = "USD", True  # a second contact for one email
         return Buyer(customer, currency, returning=True)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
-from tests.support.workload import Workload, build_workload
+from tests.support.workload import Mix, Workload, build_workload
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +98,54 @@ def test_malformed_messages_are_not_json(workload: Workload) -> None:
     for body in workload.malformed:
         with pytest.raises((ValueError, RecursionError)):
             json.loads(body)
+
+
+CLEAN = Mix(
+    lifecycles={"paid": 0.7, "billing_after_paid": 0.3},
+    repeat_share=0.7,
+    usd_share=0.0,
+    names="distinct",
+    reorder_share=0.0,
+    duplicate_share=0.0,
+    redeliver_share=0.0,
+    malformed=False,
+    interleave=False,
+)
+
+
+def test_a_mix_sets_the_shares_and_can_leave_out_the_trouble() -> None:
+    workload = build_workload(seed=1, orders=100, mix=CLEAN)
+    summary = workload.summary()
+
+    assert summary["lifecycles"] == {"paid": 70, "billing_after_paid": 30}
+    assert summary["duplicates"] == summary["reordered"] == summary["usd_orders"] == 0
+    assert workload.malformed == []
+    assert 0.6 <= summary["returning_customer_orders"] / 100 <= 0.8
+    placed = [int(str(p.order_id)) % 1000 for p in workload.phase(0)]  # the index in the ids
+    assert placed == sorted(placed)
+
+
+def test_distinct_names_give_namesakes_only_at_the_share_asked() -> None:
+    def namesakes(mix: Mix) -> int:
+        names: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for order in build_workload(seed=1, orders=200, mix=mix).expected.values():
+            customer = order.newest.customer
+            names[customer.first_name, customer.last_name].add(customer.email.lower())
+        return sum(len(emails) - 1 for emails in names.values())
+
+    assert namesakes(CLEAN) == 0
+    assert namesakes(replace(CLEAN, namesake_share=0.1)) > 0
+
+
+def test_a_billing_change_after_payment_moves_the_address_and_keeps_the_invoice() -> None:
+    workload = build_workload(seed=1, orders=20, mix=CLEAN)
+    changed = [o for o in workload.expected.values() if o.lifecycle == "billing_after_paid"]
+    assert changed
+    for order in changed:
+        events = [json.loads(p.body) for p in workload.publications if p.order_id == order.order_id]
+        paid, updated = (e["data"] for e in events)
+
+        assert [e["type"] for e in events] == ["order.paid", "order.updated"]
+        assert paid["billing_address"]["line1"] != updated["billing_address"]["line1"]
+        assert paid["lines"] == updated["lines"]
+        assert order.state == "synced"

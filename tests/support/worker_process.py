@@ -38,11 +38,14 @@ class WorkerProcess:
 
     process: asyncio.subprocess.Process
     lines: list[str] = field(default_factory=list)
+    keep_lines: bool = True  # False: only the lines up to "consuming" (long benchmark runs)
     _consuming: asyncio.Event = field(default_factory=asyncio.Event)
     _reader: asyncio.Task[None] | None = None
 
     @classmethod
-    async def start(cls, env: dict[str, str], command: Sequence[str] = ZBSYNC_RUN) -> WorkerProcess:
+    async def start(
+        cls, env: dict[str, str], command: Sequence[str] = ZBSYNC_RUN, *, keep_lines: bool = True
+    ) -> WorkerProcess:
         """Start a worker (``python`` + ``command``) and return once it consumes."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -52,7 +55,7 @@ class WorkerProcess:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
-        worker = cls(process)
+        worker = cls(process, keep_lines=keep_lines)
         worker._reader = asyncio.create_task(worker._read())
         waiting = asyncio.create_task(worker._consuming.wait())
         done, _ = await asyncio.wait(
@@ -91,6 +94,7 @@ class WorkerProcess:
         assert self.process.stderr is not None
         async for raw in self.process.stderr:
             line = raw.decode(errors="replace").rstrip()
-            self.lines.append(line)
+            if self.keep_lines or not self._consuming.is_set():
+                self.lines.append(line)
             if '"consuming"' in line:
                 self._consuming.set()

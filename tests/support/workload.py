@@ -15,7 +15,11 @@ again in phase 1, after the revisions that replaced them.
 Lifecycles (shares of ``orders``): paid once; pending then paid; pending now,
 paid in phase 1; updated after the invoice exists (lines changed, once or
 twice); deleted or cancelled after the invoice exists; paid and deleted at
-once; pending and never paid; new in phase 1; new in phase 2.
+once; pending and never paid; new in phase 1; new in phase 2; and, only in
+mixes that ask for it, a new billing address after the invoice exists.
+
+A ``Mix`` (the benchmarks' two) changes the shares, the customers and the
+trouble in the delivery; the default is the end-to-end test's.
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ import json
 import random
 import uuid
 from collections import deque
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from .shop_catalog import draw_order, draw_update
 from .shop_orders import Shape, Snapshot, deleted_payload, order_payload
-from .shop_people import CustomerPool
+from .shop_people import CustomerPool, NameStyle
 
 BASE_TIME = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PHASES = 3
@@ -59,6 +64,22 @@ MALFORMED = (
     b"[" * 400_000,  # nested too deep for any JSON parser's recursion
 )
 EventType = Literal["order.paid", "order.updated", "order.deleted"]
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The shape of a workload: lifecycle shares, customers, and the trouble in the delivery."""
+
+    lifecycles: Mapping[str, float] = field(default_factory=lambda: dict(LIFECYCLES))
+    repeat_share: float = 0.45  # orders from a customer who bought before
+    usd_share: float = 0.15  # new customers paying in USD
+    names: NameStyle = "few"  # see CustomerPool
+    namesake_share: float = 0.0
+    reorder_share: float = 0.8  # orders whose last two events of a phase come swapped
+    duplicate_share: float = 0.10  # events of a phase published twice
+    redeliver_share: float = 0.6  # changed orders whose old order.paid comes again later
+    malformed: bool = True  # two malformed messages in phase 0
+    interleave: bool = True  # False: the orders of a phase one after another, as placed
 
 
 @dataclass(frozen=True)
@@ -139,21 +160,31 @@ class Workload:
         }
 
 
-def build_workload(seed: int = 8, orders: int = 60) -> Workload:
+def build_workload(seed: int = 8, orders: int = 60, mix: Mix | None = None) -> Workload:
     """The messages and the expected end state of ``orders`` orders, from ``seed``."""
+    mix = mix or Mix()
     rng = random.Random(seed)  # noqa: S311 - a reproducible workload, not a secret
-    pool = CustomerPool(rng)
-    plans = [_plan(rng, pool, index, lifecycle) for index, lifecycle in _lifecycles(orders)]
+    pool = CustomerPool(
+        rng,
+        repeat_share=mix.repeat_share,
+        usd_share=mix.usd_share,
+        names=mix.names,
+        namesake_share=mix.namesake_share,
+    )
+    plans = [
+        _plan(rng, pool, index, lifecycle, mix.redeliver_share)
+        for index, lifecycle in _lifecycles(orders, mix.lifecycles)
+    ]
     publications: list[Publication] = []
     for phase in range(PHASES):
         sequences = [plan.events[phase] for plan in plans if plan.events[phase]]
-        publications += _phase(rng, phase, sequences)
+        publications += _phase(rng, phase, sequences, mix)
     expected = {plan.first.order_id: plan.expected() for plan in plans}
     return Workload(tuple(publications), expected)
 
 
-def _lifecycles(orders: int) -> list[tuple[int, str]]:
-    counts = {name: round(share * orders) for name, share in LIFECYCLES.items()}
+def _lifecycles(orders: int, shares: Mapping[str, float]) -> list[tuple[int, str]]:
+    counts = {name: round(share * orders) for name, share in shares.items()}
     counts["paid"] += orders - sum(counts.values())
     names = [name for name, count in counts.items() for _ in range(count)]
     later = [n for lifecycle in LATER for n in names if n == lifecycle]
@@ -167,6 +198,7 @@ class _Plan:
     first: Snapshot
     with_revision: bool
     events: tuple[list[Publication], ...]
+    redeliver_share: float
     newest: Snapshot | None = None
 
     def expected(self) -> ExpectedOrder:
@@ -175,13 +207,15 @@ class _Plan:
         return ExpectedOrder(self.first.order_id, self.lifecycle, state, newest, self.returning)
 
 
-def _plan(rng: random.Random, pool: CustomerPool, index: int, lifecycle: str) -> _Plan:
+def _plan(
+    rng: random.Random, pool: CustomerPool, index: int, lifecycle: str, redeliver_share: float
+) -> _Plan:
     shape: Shape = "woocommerce" if rng.random() < 0.6 else "shopify"
     buyer = pool.next_buyer()
     first = draw_order(rng, index, shape, buyer, placed_at=BASE_TIME + timedelta(minutes=5 * index))
     with_revision = shape == "shopify" or rng.random() < 0.5  # else ordered by event time
     events: tuple[list[Publication], ...] = tuple([] for _ in range(PHASES))
-    plan = _Plan(lifecycle, buyer.returning, first, with_revision, events)
+    plan = _Plan(lifecycle, buyer.returning, first, with_revision, events, redeliver_share)
     _LIFECYCLE_STEPS[lifecycle](rng, plan)
     return plan
 
@@ -243,6 +277,17 @@ def _updated_after_paid(rng: random.Random, plan: _Plan) -> None:
     _redeliver_old(rng, plan)
 
 
+def _billing_after_paid(rng: random.Random, plan: _Plan) -> None:
+    """The customer gives a new billing address after the invoice exists: the contact changes."""
+    _emit(rng, plan, 0, "order.paid", plan.first)
+    customer = plan.first.customer
+    moved = replace(customer.address, line1=f"Via Nuova {rng.randint(1, 99)}")
+    _emit(
+        rng, plan, 1, "order.updated", plan.first.revised(customer=replace(customer, address=moved))
+    )
+    _redeliver_old(rng, plan)
+
+
 def _deleted_after_paid(rng: random.Random, plan: _Plan) -> None:
     _emit(rng, plan, 0, "order.paid", plan.first)
     _emit(rng, plan, 1, "order.deleted", plan.first.revised())
@@ -258,7 +303,7 @@ def _cancelled_after_paid(rng: random.Random, plan: _Plan) -> None:
 
 def _redeliver_old(rng: random.Random, plan: _Plan) -> None:
     """Sometimes the shop retries the old ``order.paid`` webhook after the newer events."""
-    if rng.random() < 0.6:
+    if rng.random() < plan.redeliver_share:
         old = replace(plan.events[0][0], phase=1, reordered=True)
         plan.events[1].append(old)
 
@@ -276,17 +321,32 @@ _LIFECYCLE_STEPS = {
     "paid_later": _paid_later,
     "pending_only": _pending_only,
     "updated_after_paid": _updated_after_paid,
+    "billing_after_paid": _billing_after_paid,
     "deleted_after_paid": _deleted_after_paid,
     "cancelled_after_paid": _cancelled_after_paid,
     "deleted_at_once": _deleted_at_once,
 }
 
 
-def _phase(rng: random.Random, phase: int, sequences: list[list[Publication]]) -> list[Publication]:
+def _phase(
+    rng: random.Random, phase: int, sequences: list[list[Publication]], mix: Mix
+) -> list[Publication]:
     """Interleave the orders' events; swap some later revisions first; publish some twice."""
     for events in sequences:
-        if len(events) >= 2 and rng.random() < 0.8:
+        if len(events) >= 2 and rng.random() < mix.reorder_share:
             events[-2:] = [replace(e, reordered=True) for e in reversed(events[-2:])]
+    merged = _interleaved(rng, sequences) if mix.interleave else [e for s in sequences for e in s]
+    for original in rng.sample(list(merged), k=round(len(merged) * mix.duplicate_share)):
+        at = rng.randrange(merged.index(original) + 1, len(merged) + 1)
+        merged.insert(at, replace(original, duplicate=True))
+    if phase == 0 and mix.malformed:
+        for body in MALFORMED:
+            merged.insert(rng.randrange(len(merged) + 1), Publication("order.paid", body, 0))
+    return merged
+
+
+def _interleaved(rng: random.Random, sequences: list[list[Publication]]) -> list[Publication]:
+    """The orders' events mixed at random, each order's own in their order."""
     queues = [deque(events) for events in sequences]
     merged: list[Publication] = []
     while queues:
@@ -294,10 +354,4 @@ def _phase(rng: random.Random, phase: int, sequences: list[list[Publication]]) -
         merged.append(queue.popleft())
         if not queue:
             queues.remove(queue)
-    for original in rng.sample(list(merged), k=round(len(merged) * 0.10)):
-        at = rng.randrange(merged.index(original) + 1, len(merged) + 1)
-        merged.insert(at, replace(original, duplicate=True))
-    if phase == 0:
-        for body in MALFORMED:
-            merged.insert(rng.randrange(len(merged) + 1), Publication("order.paid", body, 0))
     return merged
