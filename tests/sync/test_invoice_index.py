@@ -18,7 +18,9 @@ from tests.support.orders import event, order_data
 from tests.support.sync_harness import Harness, build_harness
 from tests.support.zoho_fixtures import add_fault
 from worker.bootstrap import Stores
+from worker.clock import SystemClock
 from worker.domain.lanes import Lane
+from worker.store.leases import Leases
 from worker.store.mongo import Database
 from worker.sync.policy import SyncPolicy
 from worker.zoho import books as books_module
@@ -236,3 +238,18 @@ async def test_a_database_restored_under_a_running_process_is_caught_by_the_next
     assert summary.index_unknown == len(ORDERS)
     assert summary.found == len(ORDERS)
     assert await _calls(on_mongodb, "invoices.create") == len(ORDERS)
+
+
+async def test_a_first_import_is_one_replicas_at_a_time_a_later_check_anyones(
+    on_mongodb: Harness, mongo_db: Database, books: ZohoBooks
+) -> None:
+    other = await _process(on_mongodb.http, on_mongodb.sandbox, mongo_db, books, "b")
+    leases, lease = Leases(mongo_db), "invoice-index:20061234567"
+    assert await leases.acquire(lease, "importer", 60_000, SystemClock().now_ms()) is not None
+
+    assert await other.index.check(Lane.RECONCILER) is None  # someone imports: wait for it
+    await leases.release(lease, "importer")
+    assert await on_mongodb.index.check(Lane.RECONCILER) is not None
+    assert await leases.acquire(lease, "importer", 60_000, SystemClock().now_ms()) is not None
+    assert await other.index.check(Lane.RECONCILER) is not None  # from the mark, no lease
+    assert other.index.checked

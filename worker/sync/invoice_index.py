@@ -8,12 +8,13 @@ left, recording every invoice on the way. A database that is behind Zoho
 further back and brings in what the database missed before anything relies on
 it. The check runs when the process starts and on every reconciler pass; until
 it has succeeded here (Zoho unreachable, another replica importing), creates
-look the reference up in Zoho as before. One replica imports at a time (a
-lease); the others check afterwards, from the mark it left.
+look the reference up in Zoho as before. A first import (no mark yet) is one
+replica's at a time (a lease); the others check afterwards, from its mark.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
@@ -85,35 +86,47 @@ class InvoiceIndex:
 
     async def check(self, lane: Lane) -> CheckResult | None:
         """Read Zoho's newest invoices down to the mark; None while another replica imports."""
-        name = f"invoice-index:{self._books.organization_id}"
-        fence = await self._leases.acquire(
-            name, self._owner, self._lease_ttl_ms, self._clock.now_ms()
-        )
-        if fence is None:
-            return None
-        try:
-            result = await self._read(lane, name, fence)
-        finally:
-            await self._leases.release(name, self._owner)
+        org = self._books.organization_id
+        mark = await self._store.mark(org)
+        if mark is not None:
+            result = await self._read(lane, mark, renew=None)
+        else:
+            # A first import reads the whole list: one replica at a time.
+            name = f"invoice-index:{org}"
+            fence = await self._leases.acquire(
+                name, self._owner, self._lease_ttl_ms, self._clock.now_ms()
+            )
+            if fence is None:
+                return None
+
+            async def renew() -> None:
+                now = self._clock.now_ms()
+                await self._leases.renew(name, self._owner, fence, self._lease_ttl_ms, now)
+
+            try:
+                result = await self._read(lane, await self._store.mark(org), renew=renew)
+            finally:
+                await self._leases.release(name, self._owner)
         self._checked = True
         _log(result)
         return result
 
     async def check_until_done(self, lane: Lane) -> None:
-        """At start: check, retrying with backoff while Zoho fails or another replica imports."""
-        delay = 1.0
+        """At start: check, retrying while another replica imports or Zoho fails (backing off)."""
+        failures = 0
         while not self._checked:
             try:
-                await self.check(lane)
+                busy = await self.check(lane) is None
             except Exception as exc:  # creates look up meanwhile; the check is retried
                 log.warning("invoice index check failed", error=type(exc).__name__)
+                busy, failures = False, failures + 1
             if not self._checked:
-                await self._clock.sleep(delay)
-                delay = min(delay * 2, MAX_RETRY_S)
+                await self._clock.sleep(1.0 if busy else min(2.0**failures, MAX_RETRY_S))
 
-    async def _read(self, lane: Lane, lease: str, fence: int) -> CheckResult:
+    async def _read(
+        self, lane: Lane, mark: IndexMark | None, renew: Callable[[], Awaitable[None]] | None
+    ) -> CheckResult:
         org = self._books.organization_id
-        mark = await self._store.mark(org)
         through = mark.through_ms if mark is not None else None
         newest: int | None = None
         pages = read = unknown = 0
@@ -126,8 +139,8 @@ class InvoiceIndex:
             read += len(fresh)
             if len(fresh) < len(page):
                 break  # the rest is older than the mark: read before
-            now = self._clock.now_ms()
-            await self._leases.renew(lease, self._owner, fence, self._lease_ttl_ms, now)
+            if renew is not None:
+                await renew()
         # Zoho's list can lag: the next check reads again from a little before the newest seen.
         new_through = through if newest is None else newest - self._overlap_ms
         await self._store.save_mark(IndexMark(organization_id=org, through_ms=new_through))
