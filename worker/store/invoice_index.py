@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import ASCENDING, UpdateOne
+from pymongo.errors import DuplicateKeyError
 
 from ..sync.records import IndexedInvoice, IndexMark
 from .mongo import Database
@@ -65,13 +66,21 @@ class InvoiceIndexRepository:
 
     async def save_mark(self, mark: IndexMark) -> None:
         """Store the mark, never moving it back (two replicas may finish a check together)."""
-        current = await self.mark(mark.organization_id)
-        if current is not None and current.is_past(mark):
+        for _ in range(2):  # an upsert racing another one on the same _id is refused once
+            current = await self.mark(mark.organization_id)
+            if current is not None and current.is_past(mark):
+                return
+            doc: dict[str, Any] = {
+                "_id": mark.organization_id,
+                "organization_id": mark.organization_id,
+            }
+            if mark.through_ms is not None:
+                doc["through_ms"] = mark.through_ms
+            try:
+                await self._marks.replace_one({"_id": mark.organization_id}, doc, upsert=True)
+            except DuplicateKeyError:
+                continue
             return
-        doc: dict[str, Any] = {"_id": mark.organization_id, "organization_id": mark.organization_id}
-        if mark.through_ms is not None:
-            doc["through_ms"] = mark.through_ms
-        await self._marks.replace_one({"_id": mark.organization_id}, doc, upsert=True)
 
 
 def _key(organization_id: str, invoice_id: str) -> str:

@@ -27,6 +27,7 @@ from .records import IndexedInvoice, IndexMark
 
 log = structlog.get_logger(__name__)
 MAX_RETRY_S = 60.0
+IMPORT_POLL_S = 0.1  # while another replica imports, this one's creates look up in Zoho
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class InvoiceIndex:
                 log.warning("invoice index check failed", error=type(exc).__name__)
                 busy, failures = False, failures + 1
             if not self._checked:
-                await self._clock.sleep(1.0 if busy else min(2.0**failures, MAX_RETRY_S))
+                await self._clock.sleep(IMPORT_POLL_S if busy else min(2.0**failures, MAX_RETRY_S))
 
     async def _read(
         self, lane: Lane, mark: IndexMark | None, renew: Callable[[], Awaitable[None]] | None
