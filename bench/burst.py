@@ -8,7 +8,7 @@ customers) are published as fast as the broker confirms them to three
 ``--seconds`` (default 240: the whole burst is taken in within the first
 twenty, and then about a third is synced on this machine, where the nx-27017
 stand-in for MongoDB sets the pace), or with ``--until-synced`` when every
-order is synced (about 11 minutes here). Each replica's
+order is synced (11 to 14 minutes here, with other work running). Each replica's
 resident memory is read from ``/proc/<pid>/status`` every two seconds
 (``VmRSS``) and its peak at the end (``VmHWM``, the kernel's high-water mark).
 MongoDB is an in-memory nx-27017 (its speed, not the replicas', sets the pace
@@ -43,7 +43,7 @@ from worker.store.orders import ORDERS
 
 REPLICAS = 3
 UNTIL_SYNCED_S = 1800.0  # a bound for --until-synced
-RSS_MIB = 150.0  # target: peak RSS per replica
+RSS_MIB = 150e6 / 2**20  # target: peak RSS per replica under 150 MB (143 MiB)
 SAMPLE_S = 2.0  # between readings: RSS, queue depth, orders synced (VmHWM catches any peak)
 SANDBOX = {"time_scale": 1, "requests_per_minute": 1_000_000, "max_concurrency": 10}
 WORKER_ENV = {
@@ -154,7 +154,7 @@ def _result(run: dict[str, Any]) -> Result:
             ),
         ],
         targets=[
-            Target(f"replica {n + 1}: peak RSS", peak, RSS_MIB, unit=" MiB")
+            Target(f"replica {n + 1}: peak RSS (150 MB = 143 MiB)", peak, RSS_MIB, unit=" MiB")
             for n, peak in enumerate(run["peak_rss_mib"])
         ],
         figures=run,
