@@ -8,7 +8,7 @@ customers) are published as fast as the broker confirms them to three
 ``--seconds`` (default 240: the whole burst is taken in within the first
 twenty, and then about a third is synced on this machine, where the nx-27017
 stand-in for MongoDB sets the pace), or with ``--until-synced`` when every
-order is synced (about 11 minutes here). Each replica's
+order is synced (11 to 14 minutes here, with other work running). Each replica's
 resident memory is read from ``/proc/<pid>/status`` every two seconds
 (``VmRSS``) and its peak at the end (``VmHWM``, the kernel's high-water mark).
 MongoDB is an in-memory nx-27017 (its speed, not the replicas', sets the pace
