@@ -89,9 +89,9 @@ class Harness:
         assert record is not None
         return record
 
-    async def retry_after_lost_answer(self, order_id: str) -> OrderRecord:
-        """The next pass of an order whose create had no answer, once it may look (the policy's
-        list-lag wait is 0; it never looks sooner than the request timeout)."""
+    async def pass_again(self, order_id: str) -> OrderRecord:
+        """The order's next pass, made due now and a request timeout later (a create that had
+        no answer is looked up no sooner; the harness's list-lag wait is 0)."""
         assert isinstance(self.clock, ShiftedClock)
         self.clock.advance(SyncPolicy().request_timeout_ms)
         await self.orders.change(order_id, lambda r: r and r.replace(due_at_ms=0))

@@ -9,6 +9,7 @@ before it creates again.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -85,7 +86,7 @@ async def test_an_unknown_outcome_is_looked_up_in_zoho_even_after_the_check(
     assert failed.state == "failed"
     lists = await _calls(harness, "invoices.list")
 
-    record = await harness.retry_after_lost_answer("1001")
+    record = await harness.pass_again("1001")
     assert record.state == "synced"
     assert await _calls(harness, "invoices.list") == lists + 1
     assert len(await _invoices(harness)) == 1
@@ -253,3 +254,27 @@ async def test_a_first_import_is_one_replicas_at_a_time_a_later_check_anyones(
     assert await leases.acquire(lease, "importer", 60_000, SystemClock().now_ms()) is not None
     assert await other.index.check(Lane.RECONCILER) is not None  # from the mark, no lease
     assert other.index.checked
+
+
+async def test_while_another_replica_imports_a_create_waits_instead_of_looking_up(
+    on_mongodb: Harness, mongo_db: Database
+) -> None:
+    leases, lease = Leases(mongo_db), "invoice-index:20061234567"
+    assert await leases.acquire(lease, "importer", 60_000, SystemClock().now_ms()) is not None
+    checking = asyncio.create_task(on_mongodb.index.check_until_done(Lane.LIVE))
+    while not on_mongodb.index.underway:  # noqa: ASYNC110 - the task's first try, no timing
+        await asyncio.sleep(0)
+
+    waiting = await on_mongodb.deliver(event("order.paid", order_data("1001")))
+    await leases.release(lease, "importer")
+    await checking
+    done = await on_mongodb.pass_again("1001")
+
+    assert waiting.state == "failed"
+    assert waiting.reason == "waiting for the invoice index to be checked"
+    lookups = [
+        c for c in await on_mongodb.calls("invoices.list") if "reference_number" in c["query"]
+    ]
+    assert lookups == []
+    assert done.state == "synced"
+    assert len(await _invoices(on_mongodb)) == 1

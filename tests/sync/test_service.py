@@ -175,7 +175,7 @@ async def test_a_create_whose_answer_was_lost_is_found_not_repeated(harness: Har
     assert failed.state == "failed"
     assert failed.intent is not None
     assert failed.intent.unknown_at_ms is not None
-    record = await harness.retry_after_lost_answer("1001")
+    record = await harness.pass_again("1001")
     assert record.state == "synced"
     assert len((await harness.books())["invoices"]) == 1
     assert len(await harness.calls("invoices.create")) == 1
@@ -191,7 +191,7 @@ async def test_a_lost_create_found_after_the_order_changed_is_updated(harness: H
     changed = order_data(revision=2, shipping=express)
     await harness.receive(event("order.updated", changed))
 
-    record = await harness.retry_after_lost_answer("1001")
+    record = await harness.pass_again("1001")
     assert record.state == "synced"
     assert len((await harness.books())["invoices"]) == 1
     assert len(await harness.calls("invoices.update")) == 1  # the list showed it a draft

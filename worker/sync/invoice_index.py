@@ -57,11 +57,17 @@ class InvoiceIndex:
         self._books, self._store, self._leases, self._clock = books, store, leases, clock
         self._owner, self._overlap_ms, self._lease_ttl_ms = owner, overlap_ms, lease_ttl_ms
         self._checked = False
+        self._underway = False  # a first check runs here, or waits for another replica's import
 
     @property
     def checked(self) -> bool:
         """Whether this process has checked the index against Zoho since it started."""
         return self._checked
+
+    @property
+    def underway(self) -> bool:
+        """Whether the first check is being made: a create had better wait than look up."""
+        return self._underway and not self._checked
 
     async def find(self, reference: str) -> list[Invoice]:
         """The invoices the index knows with ``reference`` (no Zoho call)."""
@@ -91,6 +97,7 @@ class InvoiceIndex:
         mark = await self._store.mark(org)
         if mark is not None:
             result = await self._read(lane, mark, renew=None)
+            self._checked = True
         else:
             # A first import reads the whole list: one replica at a time.
             name = f"invoice-index:{org}"
@@ -106,9 +113,9 @@ class InvoiceIndex:
 
             try:
                 result = await self._read(lane, await self._store.mark(org), renew=renew)
+                self._checked = True
             finally:
                 await self._leases.release(name, self._owner)
-        self._checked = True
         _log(result)
         return result
 
@@ -116,13 +123,16 @@ class InvoiceIndex:
         """At start: check, retrying while another replica imports or Zoho fails (backing off)."""
         failures = 0
         while not self._checked:
+            self._underway = True
             try:
                 busy = await self.check(lane) is None
             except Exception as exc:  # creates look up meanwhile; the check is retried
                 log.warning("invoice index check failed", error=type(exc).__name__)
                 busy, failures = False, failures + 1
+            self._underway = busy
             if not self._checked:
                 await self._clock.sleep(IMPORT_POLL_S if busy else min(2.0**failures, MAX_RETRY_S))
+        self._underway = False
 
     async def _read(
         self, lane: Lane, mark: IndexMark | None, renew: Callable[[], Awaitable[None]] | None

@@ -36,6 +36,8 @@ from .order_lease import OrderLease
 from .ports import Books
 from .records import Intent, InvoiceRef, OrderRecord
 
+INDEX_WAIT_MS = 500
+
 
 class NotYet(TransientZohoError):
     """A looked-for invoice may still be missing from Zoho's lists: try again at ``retry_at_ms``."""
@@ -106,6 +108,10 @@ async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     if sent is None and (upserts or not facts.manual) and work.index.checked:
         reference = work.reference
         found = await work.index.find(reference)
+    elif sent is None and not facts.manual and work.index.underway:
+        # A first import reads 200 invoices a call: cheaper to wait for it than to look up.
+        retry_at = work.clock.now_ms() + INDEX_WAIT_MS
+        raise NotYet("waiting for the invoice index to be checked", retry_at_ms=retry_at)
     else:
         if sent is not None:
             assert sent.sent_ms is not None
