@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -70,3 +71,14 @@ async def test_a_shared_copy_no_reconciler_refreshed_is_read_again(
     await CatalogCache(books, shared, clock).get(LIVE)
 
     assert await _catalog_calls(http, sandbox) == 6
+
+
+async def test_a_first_order_and_the_first_pass_at_start_share_one_read(
+    books: ZohoBooks, mongo_db: Database, http: aiohttp.ClientSession, sandbox: RunningSandbox
+) -> None:
+    cache = CatalogCache(books, CatalogStore(mongo_db), ShiftedClock())
+
+    for_order, for_pass = await asyncio.gather(cache.get(LIVE), cache.refresh(Lane.RECONCILER))
+
+    assert for_order == for_pass
+    assert await _catalog_calls(http, sandbox) == 3

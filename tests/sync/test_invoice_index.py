@@ -278,3 +278,14 @@ async def test_while_another_replica_imports_a_create_waits_instead_of_looking_u
     assert lookups == []
     assert done.state == "synced"
     assert len(await _invoices(on_mongodb)) == 1
+
+
+async def test_the_start_check_and_a_first_pass_at_once_read_the_list_once(
+    harness: Harness,
+) -> None:
+    at_start, first_pass = await asyncio.gather(
+        harness.index.check(Lane.LIVE), harness.index.check(Lane.RECONCILER)
+    )
+
+    assert at_start == first_pass
+    assert await _calls(harness, "invoices.list") == 1

@@ -38,6 +38,7 @@ class CatalogCache:
         self._catalog: Catalog | None = None
         self._checked_at_ms = 0
         self._reading = asyncio.Lock()  # concurrent orders share one read
+        self._reads = 0  # reads from Zoho so far: a caller that waited for one takes it
 
     async def get(self, lane: Lane) -> Catalog:
         """The catalog: this replica's copy, else the shared one, else Zoho's."""
@@ -49,7 +50,15 @@ class CatalogCache:
         return self._catalog
 
     async def refresh(self, lane: Lane) -> Catalog:
-        """Read taxes, currencies and the organization from Zoho now, and share them."""
+        """Read taxes, currencies and the organization from Zoho now, and share them (a read
+        that finished while this call waited for the one before it counts as now)."""
+        reads = self._reads
+        async with self._reading:
+            if self._reads > reads and self._catalog is not None:
+                return self._catalog
+            return await self._refresh(lane)
+
+    async def _refresh(self, lane: Lane) -> Catalog:
         organization = await self._books.organization(lane)
         taxes = await self._books.taxes(lane)
         currencies = await self._books.currencies(lane)
@@ -57,11 +66,12 @@ class CatalogCache:
         now = self._clock.now_ms()
         await self._shared.save(self._books.organization_id, catalog, now)
         self._catalog, self._checked_at_ms = catalog, now
+        self._reads += 1
         return catalog
 
     async def _take_shared(self, lane: Lane, now_ms: int) -> None:
         shared = await self._shared.load(self._books.organization_id)
         if shared is None or now_ms - shared[1] > self._stale_ms:
-            await self.refresh(lane)
+            await self._refresh(lane)
             return
         self._catalog, self._checked_at_ms = shared[0], now_ms

@@ -14,6 +14,7 @@ replica's at a time (a lease); the others check afterwards, from its mark.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -58,6 +59,9 @@ class InvoiceIndex:
         self._owner, self._overlap_ms, self._lease_ttl_ms = owner, overlap_ms, lease_ttl_ms
         self._checked = False
         self._underway = False  # a first check runs here, or waits for another replica's import
+        self._checking = asyncio.Lock()  # the start check and a reconciler pass: one at a time
+        self._checks = 0
+        self._last: CheckResult | None = None
 
     @property
     def checked(self) -> bool:
@@ -92,31 +96,44 @@ class InvoiceIndex:
         await self._store.add([_entry(org, invoice, reference) for invoice in found])
 
     async def check(self, lane: Lane) -> CheckResult | None:
-        """Read Zoho's newest invoices down to the mark; None while another replica imports."""
+        """Read Zoho's newest invoices down to the mark; None while another replica imports.
+
+        A check that finished while this call waited for it counts as this one.
+        """
+        checks = self._checks
+        async with self._checking:
+            if self._checks > checks:
+                return self._last
+            result = await self._check(lane)
+            if result is not None:
+                self._checks, self._last = self._checks + 1, result
+                _log(result)
+            return result
+
+    async def _check(self, lane: Lane) -> CheckResult | None:
         org = self._books.organization_id
         mark = await self._store.mark(org)
         if mark is not None:
             result = await self._read(lane, mark, renew=None)
             self._checked = True
-        else:
-            # A first import reads the whole list: one replica at a time.
-            name = f"invoice-index:{org}"
-            fence = await self._leases.acquire(
-                name, self._owner, self._lease_ttl_ms, self._clock.now_ms()
-            )
-            if fence is None:
-                return None
+            return result
+        # A first import reads the whole list: one replica at a time.
+        name = f"invoice-index:{org}"
+        fence = await self._leases.acquire(
+            name, self._owner, self._lease_ttl_ms, self._clock.now_ms()
+        )
+        if fence is None:
+            return None
 
-            async def renew() -> None:
-                now = self._clock.now_ms()
-                await self._leases.renew(name, self._owner, fence, self._lease_ttl_ms, now)
+        async def renew() -> None:
+            now = self._clock.now_ms()
+            await self._leases.renew(name, self._owner, fence, self._lease_ttl_ms, now)
 
-            try:
-                result = await self._read(lane, await self._store.mark(org), renew=renew)
-                self._checked = True
-            finally:
-                await self._leases.release(name, self._owner)
-        _log(result)
+        try:
+            result = await self._read(lane, await self._store.mark(org), renew=renew)
+            self._checked = True
+        finally:
+            await self._leases.release(name, self._owner)
         return result
 
     async def check_until_done(self, lane: Lane) -> None:
