@@ -130,9 +130,9 @@ def _result(
             "calls_by_class": {n: dict(f.by_class()) for n, f in figures.items()},
         },
         notes=[
-            "the one-time import of the references Zoho holds is expected to show as about "
-            f"{SEEDED_INVOICES // 200} invoice list pages once it lands; none means every "
-            "create looks its reference up instead"
+            f"the one-time import of the references Zoho holds: {SEEDED_INVOICES} invoices "
+            f"are {SEEDED_INVOICES // 200} list pages of 200; orders that arrive meanwhile "
+            "wait for it rather than look their reference up (a filtered invoices.list)"
         ],
     )
 
