@@ -63,6 +63,7 @@ async def run(mongodb_uri: str, count: int) -> None:
         await worker.orders.ensure_indexes()
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
+        checking = asyncio.create_task(worker.check_at_start(auto_sync=settings.auto_sync))
         started = time.monotonic()
         await publish_all(settings, [paid_event(o) for o in orders])
         published = time.monotonic() - started
@@ -71,6 +72,8 @@ async def run(mongodb_uri: str, count: int) -> None:
         await worker.consumer.close()
         await worker.loop.stop(5)
         await polling
+        checking.cancel()
+        await asyncio.gather(checking, return_exceptions=True)
         async with http.get(f"{sandbox.origin}/_sandbox/state") as resp:
             state = await resp.json()
         async with http.get(f"{sandbox.origin}/_sandbox/calls") as resp:

@@ -19,7 +19,6 @@ from .bootstrap import Worker, build_worker, connect_from_environment, replica_n
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
-from .domain.lanes import Lane
 from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
@@ -41,13 +40,12 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
-        checking = _start_index_check(worker) if settings.auto_sync else None
-        upsert_check = asyncio.create_task(_check_upsert_mode(worker), name="upsert-check")
+        checking = asyncio.create_task(worker.check_at_start(auto_sync=settings.auto_sync))
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
-        background = [task for task in (reconciling, checking, upsert_check) if task is not None]
+        background = [task for task in (reconciling, checking) if task is not None]
         for task in background:
             task.cancel()
         await worker.loop.stop(settings.shutdown_grace)
@@ -71,29 +69,10 @@ async def _prepare_database(settings: Settings, db: Database, worker: Worker) ->
         )
 
 
-async def _check_upsert_mode(worker: Worker) -> None:
-    """Ask Zoho at start whether creates can upsert (logged); start-up does not wait for it."""
-    if worker.upsert is None:
-        return
-    try:
-        await worker.upsert.field(Lane.RECONCILER)
-    except Exception as exc:  # not connected yet, Zoho away: the first pass to create asks again
-        log.info("upsert mode not checked yet", why=str(exc))
-
-
 def _start_reconciler(worker: Worker) -> asyncio.Task[None] | None:
     if worker.reconciler is None:
         return None
     return asyncio.create_task(worker.reconciler.run_forever(), name="reconciler")
-
-
-def _start_index_check(worker: Worker) -> asyncio.Task[None] | None:
-    """Automatic creates trust the invoice index only once this process checked it against
-    Zoho (with auto sync off only a person creates, and a person's create looks in Zoho)."""
-    if worker.index is None:
-        return None
-    # In the live lane: until it is done, every live create costs a lookup instead.
-    return asyncio.create_task(worker.index.check_until_done(Lane.LIVE), name="index")
 
 
 async def reconcile_once(settings: Settings) -> PassSummary | None:

@@ -7,6 +7,7 @@ build with some parts replaced (a hooked store, a slower Books client, a clock).
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import uuid
 from collections.abc import Mapping
@@ -15,11 +16,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import structlog
 
 from ..clock import Clock, SystemClock
 from ..config import Settings
 from ..domain.budget_ledger import BudgetLimits
 from ..domain.invoice_mapping import MappingSettings
+from ..domain.lanes import Lane
 from ..events import OrderEvent
 from ..messaging.consumer import OrderConsumer
 from ..messaging.topology import Topology
@@ -53,6 +56,8 @@ from ..sync.prepare import Catalogs, Connected, Preparer
 from ..sync.service import OrderSync
 from ..sync.upsert_mode import UpsertMode
 from .zoho_client import build_zoho
+
+log = structlog.get_logger(__name__)
 
 
 def replica_name() -> str:
@@ -120,6 +125,27 @@ class Worker:
     def orders(self) -> OrderStore:
         """The orders (for callers that only need them)."""
         return self.stores.orders
+
+    async def check_at_start(self, *, auto_sync: bool) -> None:
+        """What a replica asks Zoho once it runs; nothing waits for it (``zbsync run``, the demo
+        and the benchmarks start it as a task)."""
+        await asyncio.gather(self._check_index(auto_sync), self._check_upsert_mode())
+
+    async def _check_index(self, auto_sync: bool) -> None:
+        # Automatic creates trust the index only once this process checked it (with auto sync
+        # off only a person creates, and a person's create looks in Zoho). In the live lane:
+        # until it is done, live creates wait for it or look up.
+        if self.index is not None and auto_sync:
+            await self.index.check_until_done(Lane.LIVE)
+
+    async def _check_upsert_mode(self) -> None:
+        """Ask Zoho whether creates can upsert (logged)."""
+        if self.upsert is None:
+            return
+        try:
+            await self.upsert.field(Lane.RECONCILER)
+        except Exception as exc:  # not connected yet, Zoho away: the first pass to create asks
+            log.info("upsert mode not checked yet", why=str(exc))
 
 
 def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None) -> SyncPolicy:

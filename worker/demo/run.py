@@ -178,6 +178,7 @@ async def _pipeline(
     await worker.orders.ensure_indexes()
     await worker.consumer.start()
     polling = asyncio.create_task(worker.loop.run())
+    checking = asyncio.create_task(worker.check_at_start(auto_sync=settings.auto_sync))
     try:
         await _publish(settings, "Publishing the week's paid orders:", sample_orders(), 0)
         settled = await _settled(worker.orders, SAMPLE_IDS)
@@ -188,6 +189,8 @@ async def _pipeline(
         await worker.consumer.stop_consuming()
         await worker.loop.stop(settings.shutdown_grace)
         await polling
+        checking.cancel()
+        await asyncio.gather(checking, return_exceptions=True)
         await worker.consumer.close()
     return settled
 
