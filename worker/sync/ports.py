@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
 from ..domain.catalog import Catalog
+from ..domain.connection import StoredConnection
 from ..domain.lanes import Lane
 from ..zoho.models import Contact, Currency, CustomField, Invoice, Organization, Tax
 from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord, SeenInOrders
@@ -67,6 +68,14 @@ class OrderStore(Protocol):
 
     async def seen_in_snapshots(self) -> SeenInOrders:
         """The VAT rates and currencies the stored order snapshots carry."""
+        ...
+
+
+class ConnectionReader(Protocol):
+    """The stored Zoho connection, read only (``store.connection.ConnectionRepository``)."""
+
+    async def load(self) -> StoredConnection | None:
+        """The connection as stored now; None when nothing was ever connected."""
         ...
 
 
