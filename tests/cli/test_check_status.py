@@ -111,6 +111,16 @@ async def test_check_passes_when_every_rate_and_currency_maps(
     assert (code, out) == (0, "ok: no problems found\n")
 
 
+async def test_check_names_an_organization_the_token_cannot_read(
+    env: dict[str, str], mongo_db: Database, connected: StoredConnection
+) -> None:
+    code, out = await _zbsync({**env, "ZBSYNC_ZOHO_ORGANIZATION_ID": "999"}, "check")
+
+    assert code == 1
+    assert out.startswith("organization_unreachable: organization 999 could not be read")
+    assert "fix: check that the organization id belongs to the connected Zoho account" in out
+
+
 async def test_check_refuses_a_connection_in_another_data_center(
     env: dict[str, str], mongo_db: Database, connected: StoredConnection
 ) -> None:

@@ -44,8 +44,13 @@ async def test_counts_by_state(stores: tuple[OrderStore, AuditLog]) -> None:
     for order_id in ("1", "2", "3"):
         await _store(orders, audit, order_id)
     await orders.change("3", lambda r: r and r.replace(state="synced"))
+    gone = event("order.deleted", {"id": "4"})  # never seen paid: stored without a snapshot
+    await take_in(orders, audit, gone, 0, "t")
+    stored = await orders.load("4")
+    assert stored is not None
+    assert stored.snapshot is None
 
-    assert await orders.count_by_state() == {"pending": 2, "synced": 1}
+    assert await orders.count_by_state() == {"pending": 2, "synced": 1, stored.state: 1}
 
 
 async def test_rates_from_lines_discounts_and_shipping_and_currencies(

@@ -118,7 +118,7 @@ class OrderRepository:
 
     async def count_by_state(self) -> dict[str, int]:
         """How many orders are in each state (grouped by the server)."""
-        groups = await self._group([], "$state")
+        groups = await self._group("$state", match={})
         return {str(state): int(doc["n"]) for state, doc in groups.items() if state is not None}
 
     async def seen_in_snapshots(self) -> SeenInOrders:
@@ -126,17 +126,19 @@ class OrderRepository:
         rates: set[Decimal] = set()
         for array in ("lines", "discounts"):
             unwind: list[Document] = [{"$unwind": f"$snapshot.{array}"}]
-            rates.update(_rates(await self._group(unwind, f"$snapshot.{array}.tax_rate")))
-        rates.update(_rates(await self._group([], "$snapshot.shipping.tax_rate")))
-        currencies = await self._group([], "$snapshot.currency")
+            rates.update(_rates(await self._group(f"$snapshot.{array}.tax_rate", unwind)))
+        rates.update(_rates(await self._group("$snapshot.shipping.tax_rate")))
+        currencies = await self._group("$snapshot.currency")
         codes = frozenset(str(code).upper() for code in currencies if code is not None)
         return SeenInOrders(frozenset(rates), codes)
 
-    async def _group(self, stages: list[Document], path: str) -> dict[Any, Document]:
+    async def _group(
+        self, path: str, stages: list[Document] | None = None, *, match: Document | None = None
+    ) -> dict[Any, Document]:
         # One field path per $group, no dates: the form nx-27017 and MongoDB agree on.
         pipeline = [
-            {"$match": {"snapshot": {"$exists": True}}},
-            *stages,
+            {"$match": {"snapshot": {"$exists": True}} if match is None else match},
+            *(stages or []),
             {"$group": {"_id": path, "n": {"$sum": 1}}},
         ]
         cursor = await self._orders.aggregate(pipeline)
@@ -147,11 +149,13 @@ def _rates(values: Any) -> set[Decimal]:
     # Snapshots keep rates as text; a server may hand a whole number back as a number.
     found = set()
     for value in values:
+        if value is None:
+            continue
         try:
             rate = Decimal(str(value))
         except InvalidOperation:
             continue
-        if value is not None and rate.is_finite():
+        if rate.is_finite():
             found.add(rate)
     return found
 
