@@ -11,13 +11,17 @@ import aiohttp
 import pytest
 
 from tests.support.orders import event, order_data
-from tests.support.zoho_fixtures import CREDENTIALS
+from tests.support.stepping_clock import SteppingClock
+from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
 from worker.domain.connection import StoredConnection
 from worker.store.audit import AuditTrail
+from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database, with_database
 from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.sync.intake import take_in
+from worker.zoho.connect import store_refresh_token
+from worker.zoho.oauth import TokenEndpoint
 from zoho_sandbox import RunningSandbox
 
 ORG = "20061234567"  # the sandbox's organization
@@ -119,6 +123,33 @@ async def test_check_names_an_organization_the_token_cannot_read(
     assert code == 1
     assert out.startswith("organization_unreachable: organization 999 could not be read")
     assert "fix: check that the organization id belongs to the connected Zoho account" in out
+
+
+async def test_check_asks_for_the_scopes_a_token_lacks(
+    env: dict[str, str],
+    mongo_db: Database,
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    grant = await grant_code(http, sandbox, scope="ZohoBooks.invoices.ALL")
+    minted = await token_endpoint.exchange_code(grant, REDIRECT_URI)
+    assert minted.refresh_token is not None
+    await store_refresh_token(
+        connections,
+        clock,
+        data_center="com",
+        client_id=CREDENTIALS.client_id,
+        refresh_token=minted.refresh_token,
+    )
+
+    code, out = await _zbsync(env, "check")
+
+    assert code == 1
+    assert out.startswith(f"not_authorised: Zoho refused this token for organization {ORG}")
+    assert "ZohoBooks.settings.READ" in out
 
 
 async def test_check_refuses_a_connection_in_another_data_center(

@@ -78,6 +78,16 @@ def test_organization_that_could_not_be_read() -> None:
     assert problem.fix
 
 
+def test_an_organization_that_refused_the_token_asks_for_the_scopes() -> None:
+    facts = replace(
+        READY, catalog=None, organization_error="code 57: not authorised", organization_refused=True
+    )
+    [problem] = preflight(facts)
+    assert problem.code == "not_authorised"
+    assert "org-1" in problem.message
+    assert ",".join(REQUIRED_SCOPES) in problem.fix
+
+
 def test_a_rate_with_no_active_tax() -> None:
     [problem] = preflight(replace(READY, rates_seen=frozenset({D(22), D(21)})))
     assert problem.code == "unmatched_tax"

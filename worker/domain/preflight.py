@@ -52,6 +52,7 @@ class PreflightFacts:
     organization_id: str | None
     catalog: Catalog | None = None
     organization_error: str | None = None
+    organization_refused: bool = False  # Zoho refused the token there (scope or permissions)
     rates_seen: frozenset[Decimal] = frozenset()
     currencies_seen: frozenset[str] = frozenset()
     tax_map: Mapping[Decimal, str] = field(default_factory=dict)
@@ -67,6 +68,8 @@ def preflight(facts: PreflightFacts) -> list[Problem]:
     problems += _scopes(facts.scopes)
     if not facts.organization_id:
         return [*problems, _no_organization()]
+    if facts.catalog is None and facts.organization_refused:
+        return [*problems, _refused(facts.organization_id, facts.organization_error)]
     if facts.catalog is None:
         return [*problems, _unreachable(facts.organization_id, facts.organization_error)]
     problems += _taxes(facts, facts.catalog)
@@ -137,6 +140,15 @@ def _unreachable(organization_id: str, error: str | None) -> Problem:
         f"organization {organization_id} could not be read from Zoho: {error or 'no answer'}",
         "check that the organization id belongs to the connected Zoho account and data "
         "center, and that Zoho answers; then run the check again",
+    )
+
+
+def _refused(organization_id: str, error: str | None) -> Problem:
+    return Problem(
+        "not_authorised",
+        f"Zoho refused this token for organization {organization_id}: {error or 'not authorised'}",
+        f"connect again as a user of organization {organization_id}, granting "
+        f"{','.join(REQUIRED_SCOPES)}",
     )
 
 

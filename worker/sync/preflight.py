@@ -16,7 +16,7 @@ from ..domain.catalog import Catalog
 from ..domain.connection import StoredConnection
 from ..domain.lanes import Lane
 from ..domain.preflight import ConnectionFacts, PreflightFacts, Problem, preflight
-from ..zoho.errors import ZohoError
+from ..zoho.errors import ZohoError, ZohoNotAuthorised
 from .catalog_cache import CatalogCache
 from .ports import ConnectionReader, OrderStore
 
@@ -60,7 +60,8 @@ async def gather_facts(
         configured_data_center=settings.data_center,
         organization_id=settings.organization_id,
         catalog=catalog,
-        organization_error=error,
+        organization_error=None if error is None else str(error),
+        organization_refused=isinstance(error, ZohoNotAuthorised),
         rates_seen=seen.rates,
         currencies_seen=seen.currencies,
         tax_map=settings.tax_map,
@@ -72,11 +73,11 @@ def _usable(stored: StoredConnection | None) -> bool:
     return stored is not None and stored.status == "connected"
 
 
-async def _read_catalog(catalogs: CatalogCache) -> tuple[Catalog | None, str | None]:
+async def _read_catalog(catalogs: CatalogCache) -> tuple[Catalog | None, ZohoError | None]:
     try:
         return await catalogs.refresh(Lane.MANUAL), None
     except ZohoError as exc:
-        return None, str(exc)
+        return None, exc
 
 
 def _connection_facts(stored: StoredConnection | None) -> ConnectionFacts | None:
