@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.support.orders import event, order_data
 from tests.support.stepping_clock import SteppingClock
@@ -159,6 +160,23 @@ async def test_check_refuses_a_connection_in_another_data_center(
 
     assert code == 1
     assert out.startswith("data_center_mismatch: connected in data center 'com'")
+
+
+async def test_tokens_sealed_with_another_key_are_a_problem_not_a_traceback(
+    env: dict[str, str], mongo_db: Database, connected: StoredConnection
+) -> None:
+    other_key = {**env, "ZBSYNC_SECRET_KEY": Fernet.generate_key().decode()}
+
+    check_code, check_out = await _zbsync(other_key, "check")
+    status_code, status_out = await _zbsync(other_key, "status")
+
+    assert check_code == 1
+    assert check_out.startswith("connection_unreadable: a stored Zoho token cannot be decrypted")
+    assert "fix: put the key that sealed the tokens back into ZBSYNC_SECRET_KEY" in check_out
+    assert status_code == 0
+    assert " ".join(status_out.split()).startswith(
+        "connection unreadable: a stored Zoho token cannot be decrypted"
+    )
 
 
 async def test_status_when_nothing_happened_yet(env: dict[str, str], mongo_db: Database) -> None:

@@ -15,6 +15,7 @@ from worker.domain.preflight import (
     Problem,
     preflight,
     scope_granted,
+    unreadable_connection,
 )
 from worker.domain.problems import MappingProblem
 from worker.domain.taxes import choose_tax
@@ -169,3 +170,9 @@ def test_every_problem_is_listed_at_once() -> None:
         "unmatched_tax",
         "currency_not_enabled",
     ]
+
+
+def test_unreadable_tokens_say_which_key_to_restore() -> None:
+    problem = unreadable_connection("a stored Zoho token cannot be decrypted")
+    assert problem.code == "connection_unreadable"
+    assert "ZBSYNC_SECRET_KEY" in problem.fix

@@ -17,7 +17,7 @@ import aiohttp
 from ..clock import Clock, SystemClock
 from ..config import Settings
 from ..domain.budget_ledger import BudgetUsage
-from ..domain.preflight import Problem
+from ..domain.preflight import Problem, unreadable_connection
 from ..store.budget import BudgetRepository
 from ..store.catalogs import CatalogStore
 from ..store.connection import ConnectionRepository, SealedTokenUnreadable
@@ -52,7 +52,10 @@ async def check(
         zero_rate_exemption_id=settings.zero_rate_exemption_id,
     )
     connection = ConnectionRepository(db, settings.fernet())
-    return await run_preflight(check_settings, connection, OrderRepository(db), catalogs)
+    try:
+        return await run_preflight(check_settings, connection, OrderRepository(db), catalogs)
+    except SealedTokenUnreadable as exc:
+        return [unreadable_connection(str(exc))]
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,16 @@ def preflight(facts: PreflightFacts) -> list[Problem]:
     return problems
 
 
+def unreadable_connection(reason: str) -> Problem:
+    """The stored tokens cannot be decrypted with the configured keys (nothing else is checked)."""
+    return Problem(
+        "connection_unreadable",
+        reason,
+        "put the key that sealed the tokens back into ZBSYNC_SECRET_KEY (a rotation lists the "
+        "new key first and keeps the old ones), or connect Zoho again",
+    )
+
+
 def _connection(facts: PreflightFacts) -> list[Problem]:
     connection = facts.connection
     if connection is None:
