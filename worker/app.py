@@ -15,10 +15,11 @@ import signal
 import aiohttp
 import structlog
 
-from .bootstrap import Worker, build_worker, connect_from_environment, replica_name
+from .bootstrap import Worker, build_worker, connect_from_environment, inspection, replica_name
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
+from .domain.preflight import Problem
 from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
@@ -86,6 +87,26 @@ async def reconcile_once(settings: Settings) -> PassSummary | None:
             if worker.reconcile is None:
                 return None
             return await worker.reconcile.run(manual=True)
+    finally:
+        await mongo.close()
+
+
+async def check_once(settings: Settings) -> list[Problem]:
+    """``zbsync check``: the preflight's problems, each with its fix."""
+    mongo, db = open_database(str(settings.mongodb_uri))
+    try:
+        await connect_from_environment(settings, db, SystemClock())
+        async with aiohttp.ClientSession() as http:
+            return await inspection.check(settings, db, http, owner=replica_name())
+    finally:
+        await mongo.close()
+
+
+async def status_once(settings: Settings) -> inspection.Status:
+    """``zbsync status``: the shared state, read from MongoDB only."""
+    mongo, db = open_database(str(settings.mongodb_uri))
+    try:
+        return await inspection.status(settings, db)
     finally:
         await mongo.close()
 

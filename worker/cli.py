@@ -119,6 +119,31 @@ def _reconcile(_args: argparse.Namespace) -> int:
     return 0 if summary.feed_error is None else EXIT_FAILED
 
 
+def _check(_args: argparse.Namespace) -> int:
+    """The preflight check: each problem with its fix; 1 when there is one."""
+    from .app import check_once
+    from .status_table import render_problems
+
+    settings = load_settings()
+    configure_logging(settings.log_format, level=logging.WARNING)
+    with _services_answer(settings):
+        problems = asyncio.run(check_once(settings))
+    print(render_problems(problems))
+    return EXIT_FAILED if problems else 0
+
+
+def _status(_args: argparse.Namespace) -> int:
+    """Connection, budget left today, orders by state, last reconciler pass."""
+    from .app import status_once
+    from .status_table import render_status
+
+    settings = load_settings()
+    configure_logging(settings.log_format, level=logging.WARNING)
+    with _services_answer(settings):
+        print(render_status(asyncio.run(status_once(settings))))
+    return 0
+
+
 @contextlib.contextmanager
 def _services_answer(settings: Settings) -> Iterator[None]:
     """Turn "MongoDB / RabbitMQ did not answer" into one line naming where (never credentials)."""
@@ -170,6 +195,8 @@ def _schemas(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _run,
     "reconcile": _reconcile,
+    "status": _status,
+    "check": _check,
     "sandbox": _sandbox,
     "demo": _demo,
     "publish": _publish,

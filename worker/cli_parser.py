@@ -69,6 +69,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         for name, add in (
             ("run", _run),
             ("reconcile", _reconcile),
+            ("status", _status),
+            ("check", _check),
             ("sandbox", _sandbox),
             ("demo", _demo),
             ("publish", _publish),
@@ -119,6 +121,37 @@ def _reconcile(sub: Subcommands) -> argparse.ArgumentParser:
         _epilog(
             "0  the pass ran",
             "1  no organization chosen, the order feed failed, or MongoDB did not answer",
+            CONFIG_EXIT,
+        ),
+    )
+
+
+def _status(sub: Subcommands) -> argparse.ArgumentParser:
+    return _command(
+        sub,
+        "status",
+        "show connection, budget, orders by state, last reconciler pass",
+        "Print a table of what every replica shares, read from MongoDB only (Zoho is not "
+        "asked): the Zoho connection and its data center, the organization, the requests "
+        "left in today's budget, how many orders are in each state, and the last reconciler "
+        "pass. Needs ZBSYNC_SECRET_KEY to read the connection.",
+        _epilog("0  printed", "1  MongoDB did not answer", CONFIG_EXIT),
+    )
+
+
+def _check(sub: Subcommands) -> argparse.ArgumentParser:
+    return _command(
+        sub,
+        "check",
+        "the preflight check: each problem with its fix",
+        "Check that orders can become invoices: Zoho connected in the configured data "
+        "center, the organization readable, every VAT rate seen in stored orders (and in "
+        "the tax map) matched to an active Zoho tax as the mapping would, every currency "
+        "seen enabled in Zoho. Prints each problem with what to do. Reads the "
+        "organization, its taxes and currencies from Zoho (three requests) when connected.",
+        _epilog(
+            "0  no problems found",
+            "1  problems found (each is printed with its fix), or MongoDB did not answer",
             CONFIG_EXIT,
         ),
     )

@@ -7,7 +7,9 @@ between reading and writing a dict, so no write can race another here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from worker.domain.catalog import Catalog
@@ -18,6 +20,7 @@ from worker.sync.records import (
     IndexedInvoice,
     IndexMark,
     OrderRecord,
+    SeenInOrders,
     needs_a_pass,
 )
 
@@ -92,6 +95,23 @@ class MemoryOrders:
     async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
         """Ask for a pass on the order in ``lane``."""
         await self.change(order_id, lambda r: r and r.replace(due_at_ms=now_ms, lane=lane))
+
+    async def count_by_state(self) -> dict[str, int]:
+        """How many orders are in each state."""
+        return dict(Counter(r.state for r in self.records.values()))
+
+    async def seen_in_snapshots(self) -> SeenInOrders:
+        """The VAT rates and currencies the stored snapshots carry."""
+        snapshots = [r.snapshot for r in self.records.values() if r.snapshot is not None]
+        rates: set[Decimal] = set()
+        for snapshot in snapshots:
+            parts = [*snapshot.get("lines", ()), *snapshot.get("discounts", ())]
+            parts.append(snapshot.get("shipping") or {})
+            rates.update(
+                Decimal(str(p["tax_rate"])) for p in parts if p.get("tax_rate") is not None
+            )
+        currencies = frozenset(str(s["currency"]).upper() for s in snapshots if "currency" in s)
+        return SeenInOrders(frozenset(rates), currencies)
 
 
 class MemoryAudit:

@@ -64,6 +64,15 @@ class ZohoParts:
         return limit
 
 
+def budget_limits(settings: Settings) -> BudgetLimits:
+    """The request budget the settings give (the daily cap until the plan is known)."""
+    return BudgetLimits(
+        requests_per_window=settings.zoho_requests_per_minute,
+        daily_limit=daily_limit(settings.zoho_daily_limit, None),
+        max_concurrency=settings.zoho_max_concurrency,
+    )
+
+
 def build_zoho(
     settings: Settings,
     db: Database,
@@ -81,11 +90,7 @@ def build_zoho(
     clock = clock or SystemClock()
     repository = ConnectionRepository(db, settings.fernet())
     tokens = TokenManager(repository, token_endpoint_for(settings, session), clock, owner=owner)
-    limits = limits or BudgetLimits(
-        requests_per_window=settings.zoho_requests_per_minute,
-        daily_limit=daily_limit(settings.zoho_daily_limit, None),
-        max_concurrency=settings.zoho_max_concurrency,
-    )
+    limits = limits or budget_limits(settings)
     budget = RequestBudget(BudgetRepository(db), organization_id, limits, clock, owner)
 
     def api_base() -> str:

@@ -9,12 +9,14 @@ lease expired and was taken over cannot overwrite the new holder's work.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from ..sync.errors import LeaseLost, WriteContention
-from ..sync.records import OPEN_STATES, OrderRecord, needs_a_pass
+from ..sync.records import OPEN_STATES, OrderRecord, SeenInOrders, needs_a_pass
 from .mongo import Database, Document
 
 ORDERS = "orders"
@@ -113,6 +115,49 @@ class OrderRepository:
     async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
         """Ask for a pass on the order in ``lane`` (the sync loop picks it up)."""
         await self.change(order_id, lambda r: r and r.replace(due_at_ms=now_ms, lane=lane))
+
+    async def count_by_state(self) -> dict[str, int]:
+        """How many orders are in each state (grouped by the server)."""
+        groups = await self._group("$state", match={})
+        return {str(state): int(doc["n"]) for state, doc in groups.items() if state is not None}
+
+    async def seen_in_snapshots(self) -> SeenInOrders:
+        """The VAT rates and currencies the stored orders carry (grouped by the server)."""
+        rates: set[Decimal] = set()
+        for array in ("lines", "discounts"):
+            unwind: list[Document] = [{"$unwind": f"$snapshot.{array}"}]
+            rates.update(_rates(await self._group(f"$snapshot.{array}.tax_rate", unwind)))
+        rates.update(_rates(await self._group("$snapshot.shipping.tax_rate")))
+        currencies = await self._group("$snapshot.currency")
+        codes = frozenset(str(code).upper() for code in currencies if code is not None)
+        return SeenInOrders(frozenset(rates), codes)
+
+    async def _group(
+        self, path: str, stages: list[Document] | None = None, *, match: Document | None = None
+    ) -> dict[Any, Document]:
+        # One field path per $group, no dates: the form nx-27017 and MongoDB agree on.
+        pipeline = [
+            {"$match": {"snapshot": {"$exists": True}} if match is None else match},
+            *(stages or []),
+            {"$group": {"_id": path, "n": {"$sum": 1}}},
+        ]
+        cursor = await self._orders.aggregate(pipeline)
+        return {doc["_id"]: doc async for doc in cursor}
+
+
+def _rates(values: Any) -> set[Decimal]:
+    # Snapshots keep rates as text; a server may hand a whole number back as a number.
+    found = set()
+    for value in values:
+        if value is None:
+            continue
+        try:
+            rate = Decimal(str(value))
+        except InvalidOperation:
+            continue
+        if rate.is_finite():
+            found.add(rate)
+    return found
 
 
 def _needs_a_pass(doc: Document, now_ms: int) -> bool:

@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
 from ..domain.catalog import Catalog
+from ..domain.connection import StoredConnection
 from ..domain.lanes import Lane
 from ..zoho.models import Contact, Currency, CustomField, Invoice, Organization, Tax
-from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord
+from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord, SeenInOrders
 
 JsonObject = dict[str, Any]  # a request body, as the domain's mapping builds it
 BeforeSend = Callable[[], Awaitable[None]]  # runs in the budget slot, just before a write leaves
@@ -59,6 +60,22 @@ class OrderStore(Protocol):
 
     async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
         """Ask for a pass on the order in ``lane``."""
+        ...
+
+    async def count_by_state(self) -> dict[str, int]:
+        """How many orders are in each state."""
+        ...
+
+    async def seen_in_snapshots(self) -> SeenInOrders:
+        """The VAT rates and currencies the stored order snapshots carry."""
+        ...
+
+
+class ConnectionReader(Protocol):
+    """The stored Zoho connection, read only (``store.connection.ConnectionRepository``)."""
+
+    async def load(self) -> StoredConnection | None:
+        """The connection as stored now; None when nothing was ever connected."""
         ...
 
 

@@ -6,6 +6,8 @@ store adapters map them to MongoDB documents.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -168,3 +170,11 @@ def needs_a_pass(state: str, due_at_ms: int | None, lease_until_ms: int, now_ms:
     if state == "failed":
         return (now_ms if due_at_ms is None else due_at_ms) <= now_ms
     return lease_until_ms < now_ms
+
+
+@dataclass(frozen=True)
+class SeenInOrders:
+    """The VAT rates and currencies (upper-case ISO codes) found in stored order snapshots."""
+
+    rates: frozenset[Decimal]
+    currencies: frozenset[str]
