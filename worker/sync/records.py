@@ -69,6 +69,7 @@ class OrderRecord(BaseModel):
     applied_seq: int = 0  # the work_seq the last finished pass covered
     due_at_ms: int | None = None  # when a sync loop should pick it up; None: nothing due
     manual: bool = False  # a person asked; honoured even with auto sync off
+    invoice_withdrawn: bool = False  # a person deleted the invoice (Delete); Generate undoes it
     lane: str = "LIVE"  # the budget lane of the next pass (LIVE, RECONCILER, BACKFILL, MANUAL)
     attempts: int = 0
     last_error: str | None = None
