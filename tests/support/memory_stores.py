@@ -18,7 +18,10 @@ from worker.sync.records import (
     IndexedInvoice,
     IndexMark,
     OrderRecord,
+    PageMark,
     needs_a_pass,
+    page_mark,
+    search_keys,
 )
 
 
@@ -92,6 +95,20 @@ class MemoryOrders:
     async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
         """Ask for a pass on the order in ``lane``."""
         await self.change(order_id, lambda r: r and r.replace(due_at_ms=now_ms, lane=lane))
+
+    async def page(
+        self, *, state: str | None, search: str | None, after: PageMark | None, limit: int
+    ) -> list[OrderRecord]:
+        """Up to ``limit`` orders, newest received first, after ``after``."""
+        chosen = [
+            r
+            for r in self.records.values()
+            if (state is None or r.state == state)
+            and (search is None or search in search_keys(r))
+            and (after is None or page_mark(r) < after)
+        ]
+        chosen.sort(key=page_mark, reverse=True)
+        return chosen[:limit]
 
 
 class MemoryAudit:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from ..domain.catalog import Catalog
 from ..domain.lanes import Lane
 from ..zoho.models import Contact, Currency, CustomField, Invoice, Organization, Tax
-from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord
+from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord, PageMark
 
 JsonObject = dict[str, Any]  # a request body, as the domain's mapping builds it
 BeforeSend = Callable[[], Awaitable[None]]  # runs in the budget slot, just before a write leaves
@@ -59,6 +59,13 @@ class OrderStore(Protocol):
 
     async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
         """Ask for a pass on the order in ``lane``."""
+        ...
+
+    async def page(
+        self, *, state: str | None, search: str | None, after: PageMark | None, limit: int
+    ) -> list[OrderRecord]:
+        """Up to ``limit`` orders, newest received first, after ``after``; ``search`` matches
+        an order id, the shop's order number or the invoice number exactly."""
         ...
 
 

@@ -158,6 +158,24 @@ def link_key(organization_id: str, email: str, currency: str) -> str:
     return f"{organization_id}|{currency}|{email}"
 
 
+PageMark = tuple[int, str]  # (received_at_ms, order_id) of the last order on a page
+
+
+def page_mark(record: OrderRecord) -> PageMark:
+    """Where a page of orders (newest received first) ending at ``record`` stops."""
+    return (record.received_at_ms, record.order_id)
+
+
+def search_keys(record: OrderRecord) -> set[str]:
+    """What an admin can search an order by: its id, the shop's number, the invoice number."""
+    keys = {record.order_id}
+    if record.snapshot and record.snapshot.get("number"):
+        keys.add(str(record.snapshot["number"]))
+    if record.invoice is not None:
+        keys.add(record.invoice.invoice_number)
+    return keys
+
+
 OPEN_STATES = ("pending", "failed", "syncing")  # where the reconciler looks for missing invoices
 
 
