@@ -4,7 +4,8 @@ Start-up never waits for Zoho: with no connection or organization yet, orders
 are stored and wait as ``pending``. On SIGTERM the worker stops consuming,
 lets in-flight Zoho work finish within ``SHUTDOWN_GRACE`` (a create cut off
 leaves its intent, so the next holder looks before creating), releases its
-leases and exits 0.
+leases and exits 0. The admin API (``worker.api``) is served on
+``HTTP_HOST:HTTP_PORT`` from start to stop.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ import signal
 import aiohttp
 import structlog
 
-from .bootstrap import Worker, build_worker, connect_from_environment, replica_name
+from .api import serve
+from .bootstrap import (
+    Worker,
+    build_admin_api,
+    build_worker,
+    connect_from_environment,
+    replica_name,
+)
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
@@ -37,6 +45,12 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
     async with aiohttp.ClientSession(trace_configs=crash.trace_configs()) as http:
         worker = build_worker(settings, db, http, owner, budget=budget)
         await _prepare_database(settings, db, worker)
+        api = await serve(
+            build_admin_api(settings, worker),
+            settings.http_host,
+            settings.http_port,
+            grace_seconds=settings.shutdown_grace,
+        )
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
@@ -45,6 +59,7 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
+        await api.cleanup()  # manual actions in flight finish within the grace
         background = [task for task in (reconciling, checking) if task is not None]
         for task in background:
             task.cancel()
