@@ -6,8 +6,11 @@ import pytest
 
 from tests.support.orders import event, order_data
 from tests.support.sync_harness import Harness
+from worker.domain.decisions import State
 from worker.sync.manual import ManualActions, NotAllowed, UnknownOrder
 from worker.sync.policy import SyncPolicy
+from worker.sync.records import OrderRecord
+from worker.sync.service import Outcome, _finished
 
 AUTO_SYNC_OFF = SyncPolicy(auto_sync=False, list_lag_wait_ms=0)
 
@@ -97,3 +100,13 @@ async def test_actions_refused_in_the_wrong_state(harness: Harness) -> None:
     with pytest.raises(NotAllowed, match="deleted"):
         await actions.generate("1001", "admin")
     assert await harness.calls("invoices.*") == []
+
+
+def test_a_request_stored_during_a_pass_outlives_the_pass() -> None:
+    during = OrderRecord(order_id="1001", manual=True, work_seq=3, applied_seq=1)
+
+    after = _finished(during, 2, Outcome(State.PENDING))  # the pass covered work_seq 2
+
+    assert after.manual
+    assert after.due_at_ms is not None
+    assert not _finished(during, 3, Outcome(State.SYNCED)).manual  # covered: done
