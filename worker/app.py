@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from typing import Literal
 
 import aiohttp
 import structlog
@@ -31,8 +32,11 @@ from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
 from .sync import crash
+from .sync.manual import ManualResult
 
 log = structlog.get_logger(__name__)
+ManualAction = Literal["generate", "delete"]
+CLI_ACTOR = "cli"
 
 
 async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) -> int:
@@ -101,6 +105,24 @@ async def reconcile_once(settings: Settings) -> PassSummary | None:
             if worker.reconcile is None:
                 return None
             return await worker.reconcile.run(manual=True)
+    finally:
+        await mongo.close()
+
+
+async def act_on_order(settings: Settings, order_id: str, action: ManualAction) -> ManualResult:
+    """``zbsync sync`` / ``zbsync delete``: one manual action, on the per-order path (when
+    a running replica holds the order, it is recorded and that replica carries it out).
+    ``UnknownOrder`` / ``NotAllowed`` when the order's state refuses it."""
+    require_for_run(settings)
+    mongo, db = open_database(str(settings.mongodb_uri))
+    try:
+        async with aiohttp.ClientSession() as http:
+            worker = build_worker(settings, db, http, replica_name())
+            await _prepare_database(settings, db, worker)
+            assert worker.manual is not None
+            if action == "delete":
+                return await worker.manual.delete_invoice(order_id, CLI_ACTOR)
+            return await worker.manual.generate(order_id, CLI_ACTOR)
     finally:
         await mongo.close()
 
