@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -103,3 +104,37 @@ async def test_reconcile_runs_a_pass_now(api: Api) -> None:
     assert status == 200
     assert (body["manual"], body["found"], body["synced"]) == (True, 1, 1)
     assert len(await api.harness.calls("invoices.create")) == 1
+
+
+@pytest.mark.parametrize("sync_policy", [AUTO_SYNC_OFF])
+async def test_generate_with_a_snapshot_stores_it_first_when_newer(api: Api) -> None:
+    status, body = await api.call(
+        "POST", "/api/orders/2001/invoice", json=order_data("2001", revision=2)
+    )
+    assert (status, body["snapshot"], body["order"]["state"]) == (200, "stored", "synced")
+    assert body["order"]["revision"] == 2
+
+    status, body = await api.call(
+        "POST", "/api/orders/2001/invoice", json=order_data("2001", revision=1, number="#old")
+    )
+
+    assert (status, body["snapshot"], body["order"]["number"]) == (200, "stale", "#2001")
+    assert len(await api.harness.calls("invoices.create")) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"{not json", "body"),
+        (json.dumps(order_data("9999")).encode(), "id"),
+        (json.dumps(order_data("1001", currency="euro")).encode(), "currency"),
+    ],
+)
+async def test_a_bad_snapshot_is_400_naming_the_field(api: Api, body: bytes, field: str) -> None:
+    await api.harness.receive(event("order.paid", order_data("1001")))
+
+    status, answer = await api.call("POST", "/api/orders/1001/invoice", data=body)
+
+    assert (status, answer["error"]["code"]) == (400, "bad_input")
+    assert answer["error"]["message"].startswith(f"{field}:")
+    assert await api.harness.calls("invoices.*") == []

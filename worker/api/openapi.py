@@ -61,21 +61,30 @@ MANUAL: Json = {
     "type": "object",
     "properties": {
         "carried_out": {"type": "boolean"},
+        "snapshot": {"enum": ["stored", "stale", None]},
         "order": {"$ref": "#/components/schemas/Order"},
     },
 }
 
 
-def _manual(summary: str) -> Json:
-    return {
+def _manual(summary: str, *, body: bool = False) -> Json:
+    operation: Json = {
         "summary": summary,
         "parameters": [ORDER_ID],
         "responses": {
             "200": _answer("done; the order as it is now", MANUAL),
             "202": _answer("recorded; the replica working on the order carries it out", MANUAL),
-            **_errors(401, 404, 409),
+            **_errors(*((400,) if body else ()), 401, 404, 409),
         },
     }
+    if body:
+        snapshot = {"type": "object", "description": "the order as in an event's data"}
+        operation["requestBody"] = {
+            "required": False,
+            "description": "the order's snapshot, stored first when newer than the stored one",
+            "content": {"application/json": {"schema": snapshot}},
+        }
+    return operation
 
 
 PATHS: Json = {
@@ -144,7 +153,9 @@ PATHS: Json = {
         }
     },
     "/api/orders/{order_id}/invoice": {
-        "post": _manual("Generate or update the invoice now (409: the order is deleted or unpaid)"),
+        "post": _manual(
+            "Generate or update the invoice now (409: the order is deleted or unpaid)", body=True
+        ),
         "delete": _manual("Delete the draft invoice in Zoho (409 with the reason otherwise)"),
     },
     "/api/invoice-numbers": {

@@ -6,15 +6,22 @@ state in the same compare-and-swap write. Then this process runs the order's pas
 (``OrderSync.sync(..., manual=True)``). When another replica holds the order the
 request stays recorded and that holder carries it out: its loop re-reads the
 order and sees new work. Manual actions write to Zoho with auto sync off too.
+A Generate may bring the order's snapshot: it is taken in like an event first
+(stored only if newer than what is stored).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
 
 from ..clock import Clock
 from ..domain.lanes import Lane
+from ..events import Order, OrderEvent
+from .intake import take_in
 from .ports import AuditLog, OrderStore
 from .records import OrderRecord
 from .service import OrderSync
@@ -36,6 +43,7 @@ class ManualResult:
 
     record: OrderRecord
     carried_out: bool
+    snapshot: Literal["stored", "stale"] | None = None  # what became of a snapshot brought
 
 
 class ManualActions:
@@ -49,9 +57,20 @@ class ManualActions:
         self._service = service
         self._clock = clock
 
-    async def generate(self, order_id: str, actor: str) -> ManualResult:
-        """Create or update the order's invoice now (recreating one deleted in Zoho)."""
-        return await self._act(order_id, actor, "generate", _generate)
+    async def generate(
+        self, order_id: str, actor: str, snapshot: Order | None = None
+    ) -> ManualResult:
+        """Create or update the order's invoice now (recreating one deleted in Zoho), from
+        ``snapshot`` when it is newer than the stored order."""
+        if snapshot is None:
+            return await self._act(order_id, actor, "generate", _generate)
+        if snapshot.id != order_id:
+            raise ValueError("the snapshot is of another order")
+        intake = await take_in(
+            self._orders, self._audit, self._event(snapshot, actor), self._clock.now_ms(), actor
+        )
+        result = await self._act(order_id, actor, "generate", _generate)
+        return ManualResult(result.record, result.carried_out, intake.outcome)
 
     async def delete_invoice(self, order_id: str, actor: str) -> ManualResult:
         """Delete the order's draft invoice in Zoho; it stays deleted until Generate."""
@@ -77,6 +96,16 @@ class ManualActions:
         record = await self._orders.load(order_id)
         assert record is not None  # orders are never removed
         return ManualResult(record, carried_out)
+
+    def _event(self, snapshot: Order, actor: str) -> OrderEvent:
+        """A person's snapshot, as an event at this moment (ordered by revision when it has one)."""
+        return OrderEvent(
+            event_id=f"manual:{uuid.uuid4().hex}",
+            source=actor,
+            type="order.updated",
+            time=datetime.fromtimestamp(self._clock.now_ms() / 1000, UTC),
+            order=snapshot,
+        )
 
 
 def _generate(current: OrderRecord) -> OrderRecord:
