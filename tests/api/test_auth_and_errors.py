@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import ADMIN_TOKEN, Api
+from tests.support.memory_stores import MemoryOrders
 from tests.support.orders import event, order_data
+from tests.support.sync_harness import Harness
+from worker.api import ApiServices, build_app, serve
 from worker.api.app import ROUTES
+from worker.sync.manual import ManualActions
+from worker.sync.records import OrderRecord, PageMark
 
 API_ROUTES = [(r.method, r.path.replace("{order_id}", "1001")) for r in ROUTES
               if r.path.startswith("/api/")]  # fmt: skip
@@ -78,3 +83,25 @@ async def test_actions_not_allowed_in_the_state_are_409(api: Api) -> None:
 async def test_an_unknown_route_answers_in_the_error_shape(api: Api) -> None:
     status, body = await api.call("GET", "/api/nothing-here")
     assert (status, body["error"]["code"]) == (404, "not_found")
+
+
+class _BrokenOrders(MemoryOrders):
+    async def page(
+        self, *, state: str | None, search: str | None, after: PageMark | None, limit: int
+    ) -> list[OrderRecord]:
+        raise RuntimeError("the database went away")
+
+
+async def test_an_unexpected_failure_is_500_in_the_error_shape(harness: Harness) -> None:
+    manual = ManualActions(harness.orders, harness.audit, harness.service, harness.clock)
+    parts = ApiServices(_BrokenOrders(), harness.audit, manual, None)
+    runner = await serve(build_app(parts, ADMIN_TOKEN), "127.0.0.1", 0, grace_seconds=5)
+    host, port = runner.addresses[0][:2]
+    try:
+        api = Api(f"http://{host}:{port}", harness.http, harness)
+        status, body = await api.call("GET", "/api/orders")
+    finally:
+        await runner.cleanup()
+
+    assert (status, body["error"]["code"]) == (500, "internal")
+    assert "database" not in body["error"]["message"]  # details stay in the log

@@ -2,15 +2,19 @@
 
 ``ApiError`` is raised by handlers (400 bad input naming the field, 409 ...); the
 middleware also turns the sync's ``UnknownOrder`` into 404, ``NotAllowed`` into
-409, and aiohttp's own answers (unknown route, wrong method) into the same shape.
+409, and aiohttp's own answers (unknown route, wrong method) and any other failure (500,
+logged) into the same shape.
 """
 
 from __future__ import annotations
 
+import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from ..sync.manual import NotAllowed, UnknownOrder
+
+log = structlog.get_logger(__name__)
 
 
 class ApiError(Exception):
@@ -46,3 +50,6 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         if exc.status < 400:
             raise
         return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+    except Exception:  # a bug or a store outage: logged, answered in the same shape
+        log.exception("admin api request failed", path=request.path)
+        return error_response(500, "internal", "the request failed; the worker's log says why")
