@@ -36,3 +36,33 @@ async def test_a_running_worker_serves_the_api_and_generates_by_hand(stack: Stac
     await eventually(synced, what="invoice generated")
     assert len(await stack.calls("invoices.create")) == 1
     assert await worker.stop() == 0
+
+
+async def test_generate_racing_the_event_on_another_replica_gives_one_invoice(
+    stack: Stack,
+) -> None:
+    first = await stack.start_worker()
+    second = await stack.start_worker()
+    base = _api_url(second)
+    for n in range(5):
+        await stack.paid(order_data(f"95{n}"))
+    answers = []
+    for n in range(5):  # each as soon as the order is stored, while the first may work on it
+
+        async def stored(order_id: str = f"95{n}") -> bool:
+            return await stack.order(order_id) is not None
+
+        await eventually(stored, what="order stored")
+        url = f"{base}/api/orders/95{n}/invoice"
+        async with stack.http.post(url, headers=AUTH) as resp:
+            answers.append(resp.status)
+    assert set(answers) <= {200, 202}
+
+    async def all_synced() -> bool:
+        return all([await stack.state(f"95{n}") == "synced" for n in range(5)])
+
+    await eventually(all_synced, what="every order synced")
+    references = [i["reference_number"] for i in (await stack.books())["invoices"]]
+    assert sorted(references) == [f"ORD-95{n}" for n in range(5)]
+    assert len(await stack.calls("invoices.create")) == 5
+    assert (await first.stop(), await second.stop()) == (0, 0)

@@ -35,7 +35,13 @@ async def test_sync_then_delete_one_order_by_hand(stack: Stack) -> None:
     async def pending() -> bool:
         return await stack.state("8001") == "pending"
 
+    async def token_refreshed() -> bool:
+        # Stopped during its start-up token refresh, a worker leaves the shared refresh lease
+        # to expire (30 s) before the command's own refresh; not what this test is about.
+        return any(e.get("event") == "zoho access token refreshed" for e in worker.events())
+
     await eventually(pending, what="the order waiting while auto sync is off")
+    await eventually(token_refreshed, what="the worker's first token refresh")
     assert await worker.stop() == 0
 
     code, body, err = await _zbsync(stack, "sync", "8001")
