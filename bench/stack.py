@@ -207,6 +207,7 @@ def _worker_env(
         "ZBSYNC_ZOHO_ACCOUNTS_URL": sandbox.accounts_url,
         "ZBSYNC_ZOHO_API_URL": sandbox.api_url,
         "ZBSYNC_ADMIN_TOKEN": "bench-admin-token",
+        "ZBSYNC_HTTP_PORT": "0",  # replicas run side by side: each its own free port
         "ZBSYNC_SECRET_KEY": Fernet.generate_key().decode(),
         "ZBSYNC_SHUTDOWN_GRACE": "5",
         "ZBSYNC_LOG_FORMAT": "json",

@@ -4,18 +4,28 @@ Start-up never waits for Zoho: with no connection or organization yet, orders
 are stored and wait as ``pending``. On SIGTERM the worker stops consuming,
 lets in-flight Zoho work finish within ``SHUTDOWN_GRACE`` (a create cut off
 leaves its intent, so the next holder looks before creating), releases its
-leases and exits 0.
+leases and exits 0. The admin API (``worker.api``) is served on
+``HTTP_HOST:HTTP_PORT`` from start to stop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import signal
+from typing import Literal
 
 import aiohttp
 import structlog
 
-from .bootstrap import Worker, build_worker, connect_from_environment, inspection, replica_name
+from .api import serve
+from .bootstrap import (
+    Worker,
+    build_admin_api,
+    build_worker,
+    connect_from_environment,
+    inspection,
+    replica_name,
+)
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
@@ -24,8 +34,11 @@ from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
 from .sync import crash
+from .sync.manual import ManualResult
 
 log = structlog.get_logger(__name__)
+ManualAction = Literal["generate", "delete"]
+CLI_ACTOR = "cli"
 
 
 async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) -> int:
@@ -38,6 +51,12 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
     async with aiohttp.ClientSession(trace_configs=crash.trace_configs()) as http:
         worker = build_worker(settings, db, http, owner, budget=budget)
         await _prepare_database(settings, db, worker)
+        api = await serve(
+            build_admin_api(settings, worker),
+            settings.http_host,
+            settings.http_port,
+            grace_seconds=settings.shutdown_grace,
+        )
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
@@ -46,6 +65,7 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
+        await api.cleanup()  # manual actions in flight finish within the grace
         background = [task for task in (reconciling, checking) if task is not None]
         for task in background:
             task.cancel()
@@ -107,6 +127,24 @@ async def status_once(settings: Settings) -> inspection.Status:
     mongo, db = open_database(str(settings.mongodb_uri))
     try:
         return await inspection.status(settings, db)
+    finally:
+        await mongo.close()
+
+
+async def act_on_order(settings: Settings, order_id: str, action: ManualAction) -> ManualResult:
+    """``zbsync sync`` / ``zbsync delete``: one manual action, on the per-order path (when
+    a running replica holds the order, it is recorded and that replica carries it out).
+    ``UnknownOrder`` / ``NotAllowed`` when the order's state refuses it."""
+    require_for_run(settings)
+    mongo, db = open_database(str(settings.mongodb_uri))
+    try:
+        async with aiohttp.ClientSession() as http:
+            worker = build_worker(settings, db, http, replica_name())
+            await _prepare_database(settings, db, worker)
+            assert worker.manual is not None
+            if action == "delete":
+                return await worker.manual.delete_invoice(order_id, CLI_ACTOR)
+            return await worker.manual.generate(order_id, CLI_ACTOR)
     finally:
         await mongo.close()
 

@@ -15,12 +15,16 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from .cli_parser import parse
 from .config import ConfigError, Settings, load_settings
 from .logs import configure_logging
+
+if TYPE_CHECKING:
+    from .app import ManualAction
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -144,6 +148,37 @@ def _status(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync(args: argparse.Namespace) -> int:
+    """Generate or update one order's invoice now; prints the order."""
+    return _act(args.order_id, "generate")
+
+
+def _delete(args: argparse.Namespace) -> int:
+    """Delete one order's draft invoice in Zoho now; prints the order."""
+    return _act(args.order_id, "delete")
+
+
+def _act(order_id: str, action: ManualAction) -> int:
+    from .api.views import order_summary
+    from .app import act_on_order
+    from .sync.manual import NotAllowed, UnknownOrder
+
+    settings = load_settings()
+    configure_logging(settings.log_format, level=logging.WARNING)
+    try:
+        with _services_answer(settings):
+            result = asyncio.run(act_on_order(settings, order_id, action))
+    except UnknownOrder:
+        print(f"zbsync: no order {order_id} is stored", file=sys.stderr)
+        return EXIT_FAILED
+    except NotAllowed as exc:
+        print(f"zbsync: order {order_id}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    answer = {"carried_out": result.carried_out, "order": order_summary(result.record)}
+    print(json.dumps(answer, indent=2))
+    return 0
+
+
 @contextlib.contextmanager
 def _services_answer(settings: Settings) -> Iterator[None]:
     """Turn "MongoDB / RabbitMQ did not answer" into one line naming where (never credentials)."""
@@ -197,6 +232,8 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "reconcile": _reconcile,
     "status": _status,
     "check": _check,
+    "sync": _sync,
+    "delete": _delete,
     "sandbox": _sandbox,
     "demo": _demo,
     "publish": _publish,

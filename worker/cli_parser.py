@@ -71,6 +71,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
             ("reconcile", _reconcile),
             ("status", _status),
             ("check", _check),
+            ("sync", _sync),
+            ("delete", _delete),
             ("sandbox", _sandbox),
             ("demo", _demo),
             ("publish", _publish),
@@ -155,6 +157,43 @@ def _check(sub: Subcommands) -> argparse.ArgumentParser:
             CONFIG_EXIT,
         ),
     )
+
+
+def _sync(sub: Subcommands) -> argparse.ArgumentParser:
+    command = _command(
+        sub,
+        "sync",
+        "generate or update one order's invoice now",
+        "Generate (or update) the invoice of one stored, paid order now, auto sync on or off, "
+        "on the same per-order path as events; recreates an invoice a person deleted in Zoho. "
+        "When a running replica is working on the order, the request is recorded and that "
+        "replica carries it out (carried_out: false). Prints the order as JSON.",
+        _epilog(
+            "0  done, or recorded for the replica working on the order",
+            "1  no such order, the order is deleted or not paid, or MongoDB did not answer",
+            CONFIG_EXIT,
+        ),
+    )
+    command.add_argument("order_id", help="the shop's order id")
+    return command
+
+
+def _delete(sub: Subcommands) -> argparse.ArgumentParser:
+    command = _command(
+        sub,
+        "delete",
+        "delete one order's draft invoice in Zoho now",
+        "Delete the draft invoice of one order in Zoho now, auto sync on or off; later events "
+        "leave it deleted until `zbsync sync`. An invoice that is no longer a draft is refused. "
+        "Prints the order as JSON.",
+        _epilog(
+            "0  done, or recorded for the replica working on the order",
+            "1  no such order, no invoice, not a draft, or MongoDB did not answer",
+            CONFIG_EXIT,
+        ),
+    )
+    command.add_argument("order_id", help="the shop's order id")
+    return command
 
 
 def _sandbox(sub: Subcommands) -> argparse.ArgumentParser:

@@ -112,6 +112,7 @@ async def stack(
         "ZBSYNC_ZOHO_ACCOUNTS_URL": sandbox.accounts_url,
         "ZBSYNC_ZOHO_API_URL": sandbox.api_url,
         "ZBSYNC_ADMIN_TOKEN": "e2e-admin-token",
+        "ZBSYNC_HTTP_PORT": "0",  # replicas run side by side: each its own free port
         "ZBSYNC_SECRET_KEY": Fernet.generate_key().decode(),
         "ZBSYNC_LIST_LAG_WAIT": "0.2",
         "ZBSYNC_LEASE_TTL": "2",

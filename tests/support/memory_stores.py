@@ -20,8 +20,11 @@ from worker.sync.records import (
     IndexedInvoice,
     IndexMark,
     OrderRecord,
+    PageMark,
     SeenInOrders,
     needs_a_pass,
+    page_mark,
+    search_keys,
 )
 
 
@@ -112,6 +115,20 @@ class MemoryOrders:
             )
         currencies = frozenset(str(s["currency"]).upper() for s in snapshots if "currency" in s)
         return SeenInOrders(frozenset(rates), currencies)
+
+    async def page(
+        self, *, state: str | None, search: str | None, after: PageMark | None, limit: int
+    ) -> list[OrderRecord]:
+        """Up to ``limit`` orders, newest received first, after ``after``."""
+        chosen = [
+            r
+            for r in self.records.values()
+            if (state is None or r.state == state)
+            and (search is None or search in search_keys(r))
+            and (after is None or page_mark(r) < after)
+        ]
+        chosen.sort(key=page_mark, reverse=True)
+        return chosen[:limit]
 
 
 class MemoryAudit:

@@ -8,6 +8,7 @@ too, replacing parts with keyword overrides.
 
 from __future__ import annotations
 
+from .admin_api import build_admin_api
 from .replica import (
     Stores,
     SyncParts,
@@ -30,6 +31,7 @@ __all__ = [
     "SyncParts",
     "Worker",
     "ZohoParts",
+    "build_admin_api",
     "build_sync",
     "build_worker",
     "build_zoho",

@@ -42,6 +42,7 @@ from ..sync.contacts import ContactResolver
 from ..sync.intake import take_in
 from ..sync.invoice_index import InvoiceIndex
 from ..sync.loop import SyncLoop
+from ..sync.manual import ManualActions
 from ..sync.policy import SyncPolicy
 from ..sync.ports import (
     AuditLog,
@@ -120,6 +121,7 @@ class Worker:
     reconciler: Reconciler | None
     index: InvoiceIndex | None  # checked against Zoho at start (None: not connected)
     upsert: UpsertMode | None = None  # None until an organization is chosen
+    manual: ManualActions | None = None  # Generate / Delete by a person (the admin API, the CLI)
 
     @property
     def orders(self) -> OrderStore:
@@ -236,7 +238,10 @@ def build_worker(
     consumer = OrderConsumer(
         str(settings.amqp_url), Topology.from_settings(settings), store, loop.kick
     )
-    return Worker(consumer, loop, stores, reconcile, reconciler, sync.index, sync.upsert)
+    manual = ManualActions(stores.orders, stores.audit, sync.service, clock)
+    return Worker(
+        consumer, loop, stores, reconcile, reconciler, sync.index, sync.upsert, manual=manual
+    )
 
 
 def _reconciler(

@@ -52,6 +52,9 @@ class Facts:
     lookup_done: bool  # looked up by reference during this pass
     auto_sync: bool
     manual: bool  # a person asked (Generate / Update / Delete)
+    # A person asked to delete the invoice (Delete): it goes like a deleted order's, and
+    # stays gone until a person asks for it again (Generate).
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def decide(facts: Facts) -> Decision:
     """The next step for an order, given what is known now."""
     if not facts.auto_sync and not facts.manual:
         return _waiting(facts)
-    if facts.deleted:
+    if facts.deleted or facts.withdrawn:
         return _deleted(facts)
     if not facts.paid or not facts.has_snapshot:
         return Decision(Step.SETTLE, State.RECEIVED)
@@ -75,6 +78,9 @@ def decide(facts: Facts) -> Decision:
 
 
 def _waiting(facts: Facts) -> Decision:
+    if facts.withdrawn:
+        gone = not facts.invoice_known or facts.invoice_gone
+        return Decision(Step.SETTLE, State.DELETED if gone else State.PENDING)
     if facts.deleted:
         return Decision(Step.SETTLE, State.DELETED if not facts.invoice_known else State.PENDING)
     if facts.paid and facts.has_snapshot and not facts.invoice_known:
@@ -95,9 +101,15 @@ def _deleted(facts: Facts) -> Decision:
         return Decision(Step.REFRESH)
     if facts.invoice_status == "draft":
         return Decision(Step.DELETE)
-    reason = (
-        f"{facts.invoice_number} is {facts.invoice_status}: void it or issue a credit note in Zoho"
-    )
+    return _not_deletable(facts)
+
+
+def _not_deletable(facts: Facts) -> Decision:
+    """The invoice is no longer a draft: a deleted order needs a person; a Delete is refused."""
+    invoice = f"{facts.invoice_number} is {facts.invoice_status}"
+    if facts.withdrawn and not facts.deleted:
+        return Decision(Step.SETTLE, State.LOCKED, f"{invoice}: only a draft can be deleted")
+    reason = f"{invoice}: void it or issue a credit note in Zoho"
     return Decision(Step.SETTLE, State.NEEDS_ATTENTION, reason)
 
 

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from ..sync.errors import LeaseLost, WriteContention
-from ..sync.records import OPEN_STATES, OrderRecord, SeenInOrders, needs_a_pass
+from ..sync.records import OPEN_STATES, OrderRecord, PageMark, SeenInOrders, needs_a_pass
 from .mongo import Database, Document
 
 ORDERS = "orders"
@@ -35,6 +35,7 @@ class OrderRepository:
         """The indexes the sync loop and the reconciler query by."""
         await self._orders.create_index([("due_at_ms", ASCENDING)])
         await self._orders.create_index([("state", ASCENDING), ("received_at_ms", ASCENDING)])
+        await self._orders.create_index([("received_at_ms", DESCENDING)])
 
     async def load(self, order_id: str) -> OrderRecord | None:
         """The stored order, or None."""
@@ -116,6 +117,14 @@ class OrderRepository:
         """Ask for a pass on the order in ``lane`` (the sync loop picks it up)."""
         await self.change(order_id, lambda r: r and r.replace(due_at_ms=now_ms, lane=lane))
 
+    async def page(
+        self, *, state: str | None, search: str | None, after: PageMark | None, limit: int
+    ) -> list[OrderRecord]:
+        """Up to ``limit`` orders, newest received first, after ``after`` (the admin list)."""
+        cursor = self._orders.find(_page_query(state, search, after))
+        cursor = cursor.sort([("received_at_ms", DESCENDING), ("_id", DESCENDING)]).limit(limit)
+        return [_from_document(doc) async for doc in cursor]
+
     async def count_by_state(self) -> dict[str, int]:
         """How many orders are in each state (grouped by the server)."""
         groups = await self._group("$state", match={})
@@ -143,6 +152,20 @@ class OrderRepository:
         ]
         cursor = await self._orders.aggregate(pipeline)
         return {doc["_id"]: doc async for doc in cursor}
+
+
+def _page_query(state: str | None, search: str | None, after: PageMark | None) -> Document:
+    parts: list[dict[str, Any]] = []
+    if state is not None:
+        parts.append({"state": state})
+    if search is not None:
+        keys = ("_id", "snapshot.number", "invoice.invoice_number")
+        parts.append({"$or": [{key: search} for key in keys]})
+    if after is not None:
+        at_ms, order_id = after
+        older = {"received_at_ms": {"$lt": at_ms}}
+        parts.append({"$or": [older, {"received_at_ms": at_ms, "_id": {"$lt": order_id}}]})
+    return {"$and": parts} if parts else {}
 
 
 def _rates(values: Any) -> set[Decimal]:

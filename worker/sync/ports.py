@@ -13,7 +13,14 @@ from ..domain.catalog import Catalog
 from ..domain.connection import StoredConnection
 from ..domain.lanes import Lane
 from ..zoho.models import Contact, Currency, CustomField, Invoice, Organization, Tax
-from .records import ContactLink, IndexedInvoice, IndexMark, OrderRecord, SeenInOrders
+from .records import (
+    ContactLink,
+    IndexedInvoice,
+    IndexMark,
+    OrderRecord,
+    PageMark,
+    SeenInOrders,
+)
 
 JsonObject = dict[str, Any]  # a request body, as the domain's mapping builds it
 BeforeSend = Callable[[], Awaitable[None]]  # runs in the budget slot, just before a write leaves
@@ -60,6 +67,13 @@ class OrderStore(Protocol):
 
     async def make_due(self, order_id: str, now_ms: int, lane: str) -> None:
         """Ask for a pass on the order in ``lane``."""
+        ...
+
+    async def page(
+        self, *, state: str | None, search: str | None, after: PageMark | None, limit: int
+    ) -> list[OrderRecord]:
+        """Up to ``limit`` orders, newest received first, after ``after``; ``search`` matches
+        an order id, the shop's order number or the invoice number exactly."""
         ...
 
     async def count_by_state(self) -> dict[str, int]:

@@ -92,7 +92,8 @@ class Preparer:
         order = Order.model_validate(record.snapshot) if record.snapshot else None
         writes_allowed = self._policy.auto_sync or record.manual
         target = upsert_field = None
-        if order is not None and record.paid and not record.deleted and writes_allowed:
+        wanted = record.paid and not record.deleted and not record.invoice_withdrawn
+        if order is not None and wanted and writes_allowed:
             target = Target(await self._draft(zoho, order, record, lane), order.total)
             upsert_field = await zoho.upsert.field(lane) if zoho.upsert else None
         work = Work(
@@ -152,7 +153,8 @@ class Preparer:
         invoice = (
             record.invoice if record.invoice and record.invoice.organization_id == org_id else None
         )
-        if invoice is not None and invoice.gone and record.manual and not record.deleted:
+        regenerate = record.manual and not record.deleted and not record.invoice_withdrawn
+        if invoice is not None and invoice.gone and regenerate:
             invoice = None  # Generate recreates an invoice a person deleted in Zoho
         fingerprint = payload_fingerprint(draft.payload) if draft else None
         could_exist = record.paid or record.intent is not None
@@ -170,4 +172,5 @@ class Preparer:
             lookup_done=not could_exist,
             auto_sync=self._policy.auto_sync,
             manual=record.manual,
+            withdrawn=record.invoice_withdrawn,
         )

@@ -71,6 +71,7 @@ class OrderRecord(BaseModel):
     applied_seq: int = 0  # the work_seq the last finished pass covered
     due_at_ms: int | None = None  # when a sync loop should pick it up; None: nothing due
     manual: bool = False  # a person asked; honoured even with auto sync off
+    invoice_withdrawn: bool = False  # a person deleted the invoice (Delete); Generate undoes it
     lane: str = "LIVE"  # the budget lane of the next pass (LIVE, RECONCILER, BACKFILL, MANUAL)
     attempts: int = 0
     last_error: str | None = None
@@ -157,6 +158,24 @@ class ContactLink(BaseModel):
 def link_key(organization_id: str, email: str, currency: str) -> str:
     """The id of a link document."""
     return f"{organization_id}|{currency}|{email}"
+
+
+PageMark = tuple[int, str]  # (received_at_ms, order_id) of the last order on a page
+
+
+def page_mark(record: OrderRecord) -> PageMark:
+    """Where a page of orders (newest received first) ending at ``record`` stops."""
+    return (record.received_at_ms, record.order_id)
+
+
+def search_keys(record: OrderRecord) -> set[str]:
+    """What an admin can search an order by: its id, the shop's number, the invoice number."""
+    keys = {record.order_id}
+    if record.snapshot and record.snapshot.get("number"):
+        keys.add(str(record.snapshot["number"]))
+    if record.invoice is not None:
+        keys.add(record.invoice.invoice_number)
+    return keys
 
 
 OPEN_STATES = ("pending", "failed", "syncing")  # where the reconciler looks for missing invoices

@@ -238,5 +238,6 @@ def _finished(current: OrderRecord, seq: int, outcome: Outcome) -> OrderRecord:
         due_at_ms=due_at_ms,
         attempts=current.attempts + 1 if failed else 0,
         last_error=outcome.error,
-        manual=current.manual and failed,
+        # A manual request stored during the pass is carried out by the next one.
+        manual=current.manual and (failed or current.work_seq > seq),
     )

@@ -1,0 +1,55 @@
+"""Every error the API answers, as ``{"error": {"code", "message"}}`` (SPEC §7).
+
+``ApiError`` is raised by handlers (400 bad input naming the field, 409 ...); the
+middleware also turns the sync's ``UnknownOrder`` into 404, ``NotAllowed`` into
+409, and aiohttp's own answers (unknown route, wrong method) and any other failure (500,
+logged) into the same shape.
+"""
+
+from __future__ import annotations
+
+import structlog
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from ..sync.manual import NotAllowed, UnknownOrder
+
+log = structlog.get_logger(__name__)
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, a stable code and a message for people."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def bad_input(field: str, message: str) -> ApiError:
+    """400, naming the field that is wrong."""
+    return ApiError(400, "bad_input", f"{field}: {message}")
+
+
+def error_response(status: int, code: str, message: str) -> web.Response:
+    """The JSON error body every failure answers with."""
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Turn every failure of a handler into the JSON error shape."""
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    except UnknownOrder as exc:
+        return error_response(404, "unknown_order", f"no order {exc}")
+    except NotAllowed as exc:
+        return error_response(409, "not_allowed", str(exc))
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+    except Exception:  # a bug or a store outage: logged, answered in the same shape
+        log.exception("admin api request failed", path=request.path)
+        return error_response(500, "internal", "the request failed; the worker's log says why")

@@ -1,0 +1,209 @@
+"""``GET /api/openapi.json``: the API described as OpenAPI 3.1 (a test checks it against the
+routes, both ways)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..domain.decisions import State
+from .params import MAX_LIMIT
+
+Json = dict[str, Any]
+ORDER_ID: Json = {"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}}
+NULLABLE_STRING: Json = {"type": ["string", "null"]}
+INVOICE: Json = {
+    "type": ["object", "null"],
+    "properties": dict.fromkeys(("id", "number", "status", "total"), NULLABLE_STRING),
+}
+ORDER: Json = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "number": NULLABLE_STRING,
+        "state": {"enum": [s.value for s in State]},
+        "revision": {"type": ["integer", "null"]},
+        "invoice": INVOICE,
+        "reason": NULLABLE_STRING,
+        "next_attempt_at": {**NULLABLE_STRING, "format": "date-time"},
+        "received_at": {"type": "string", "format": "date-time"},
+    },
+}
+ERROR: Json = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+
+def _answer(description: str, schema: Json | None = None) -> Json:
+    if schema is None:
+        return {"description": description}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> Json:
+    names = {400: "bad input (the message names the field)", 401: "missing or wrong token",
+             404: "unknown order", 409: "not allowed in the order's state"}  # fmt: skip
+    return {str(s): _answer(names[s], {"$ref": "#/components/schemas/Error"}) for s in statuses}
+
+
+def _query(name: str, schema: Json, description: str) -> Json:
+    return {"name": name, "in": "query", "schema": schema, "description": description}
+
+
+MANUAL: Json = {
+    "type": "object",
+    "properties": {
+        "carried_out": {"type": "boolean"},
+        "snapshot": {"enum": ["stored", "stale", None]},
+        "order": {"$ref": "#/components/schemas/Order"},
+    },
+}
+
+
+def _manual(summary: str, *, body: bool = False) -> Json:
+    operation: Json = {
+        "summary": summary,
+        "parameters": [ORDER_ID],
+        "responses": {
+            "200": _answer("done; the order as it is now", MANUAL),
+            "202": _answer("recorded; the replica working on the order carries it out", MANUAL),
+            **_errors(*((400,) if body else ()), 401, 404, 409),
+        },
+    }
+    if body:
+        snapshot = {"type": "object", "description": "the order as in an event's data"}
+        operation["requestBody"] = {
+            "required": False,
+            "description": "the order's snapshot, stored first when newer than the stored one",
+            "content": {"application/json": {"schema": snapshot}},
+        }
+    return operation
+
+
+PATHS: Json = {
+    "/healthz": {
+        "get": {"summary": "Liveness", "security": [], "responses": {"200": _answer("running")}}
+    },
+    "/api/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "responses": {"200": _answer("OpenAPI 3.1"), **_errors(401)},
+        }
+    },
+    "/api/orders": {
+        "get": {
+            "summary": "Orders, newest received first",
+            "parameters": [
+                _query("state", {"enum": [s.value for s in State]}, "only orders in this state"),
+                _query("q", {"type": "string"}, "an order id, shop order number or invoice number"),
+                _query(
+                    "limit",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
+                    "page size",
+                ),
+                _query("cursor", {"type": "string"}, "next_cursor of the previous page"),
+            ],
+            "responses": {
+                "200": _answer(
+                    "a page",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "orders": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/Order"},
+                            },
+                            "next_cursor": NULLABLE_STRING,
+                        },
+                    },
+                ),
+                **_errors(400, 401),
+            },
+        }
+    },
+    "/api/orders/{order_id}": {
+        "get": {
+            "summary": "One order with its invoice and audit trail (newest first)",
+            "parameters": [ORDER_ID],
+            "responses": {
+                "200": _answer(
+                    "the order",
+                    {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Order"},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "last_error": NULLABLE_STRING,
+                                    "audit": {"type": "array", "items": {"type": "object"}},
+                                },
+                            },
+                        ]
+                    },
+                ),
+                **_errors(401, 404),
+            },
+        }
+    },
+    "/api/orders/{order_id}/invoice": {
+        "post": _manual(
+            "Generate or update the invoice now (409: the order is deleted or unpaid)", body=True
+        ),
+        "delete": _manual("Delete the draft invoice in Zoho (409 with the reason otherwise)"),
+    },
+    "/api/invoice-numbers": {
+        "get": {
+            "summary": "Invoice numbers for a shop's order list",
+            "parameters": [
+                {
+                    **_query(
+                        "order_id",
+                        {"type": "array", "items": {"type": "string"}},
+                        "repeat for each order (1 to 200)",
+                    ),
+                    "required": True,
+                    "explode": True,
+                }
+            ],
+            "responses": {
+                "200": _answer(
+                    "order id → invoice number or null",
+                    {"type": "object", "additionalProperties": NULLABLE_STRING},
+                ),
+                **_errors(400, 401),
+            },
+        }
+    },
+    "/api/reconcile": {
+        "post": {
+            "summary": "Run a reconciler pass now",
+            "responses": {
+                "200": _answer("the pass's summary", {"type": "object"}),
+                **_errors(401, 409),
+            },
+        }
+    },
+}
+
+DOCUMENT: Json = {
+    "openapi": "3.1.0",
+    "info": {"title": "zbsync admin API", "version": "1"},
+    "components": {
+        "schemas": {"Order": ORDER, "Error": ERROR},
+        "securitySchemes": {"admin": {"type": "http", "scheme": "bearer"}},
+    },
+    "security": [{"admin": []}],
+    "paths": PATHS,
+}
+
+
+async def openapi(_request: web.Request) -> web.Response:
+    """The OpenAPI document."""
+    return web.json_response(DOCUMENT)
