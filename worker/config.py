@@ -8,7 +8,6 @@ repeats the value (it may be a secret).
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,10 +25,11 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .domain.console_settings import reference_template_problem
+
 ENV_PREFIX = "ZBSYNC_"
 
 DataCenter = Literal["com", "eu", "in", "com.au", "jp", "ca", "com.cn", "sa"]
-REFERENCE_FIELDS = frozenset({"id", "number"})
 
 
 class ConfigError(Exception):
@@ -232,10 +232,9 @@ class Settings(BaseSettings):
     @field_validator("reference_template")
     @classmethod
     def _known_placeholders(cls, template: str) -> str:
-        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-        unknown = fields - REFERENCE_FIELDS
-        if unknown or "" in fields:
-            raise ValueError("only the placeholders {id} and {number} are allowed")
+        problem = reference_template_problem(template)
+        if problem is not None:
+            raise ValueError(problem)
         return template
 
     @field_validator("secret_key")

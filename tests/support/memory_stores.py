@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from worker.domain.catalog import Catalog
+from worker.domain.console_settings import StoredSettings, Values
 from worker.sync.errors import LeaseLost
 from worker.sync.records import (
     OPEN_STATES,
@@ -271,3 +272,23 @@ class MemoryInvoiceIndex:
         if current is not None and current.is_past(mark):
             return
         self.marks[mark.organization_id] = mark
+
+
+class MemorySettings:
+    """``SettingsStore`` in memory: the console's values and the environment last seen."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.environment_seen: dict[str, Any] | None = None
+
+    async def load(self) -> StoredSettings:
+        seen = None if self.environment_seen is None else dict(self.environment_seen)
+        return StoredSettings(dict(self.values), seen)
+
+    async def change(self, values: Values) -> None:
+        self.values.update(values)
+
+    async def settle(self, forget: frozenset[str], environment: Values) -> None:
+        for name in forget:
+            self.values.pop(name, None)
+        self.environment_seen = dict(environment)

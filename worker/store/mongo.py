@@ -33,6 +33,7 @@ DURABLE: dict[str, Any] = {
 }
 
 ZOHO_CONNECTIONS = "zoho_connections"  # OAuth tokens (encrypted), refresh lease, mint log
+CONSOLE_SETTINGS = "settings"  # values set in the console, the environment last seen
 ZOHO_BUDGETS = "zoho_budgets"  # per-organization request budget shared by replicas
 
 

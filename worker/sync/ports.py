@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from ..domain.catalog import Catalog
 from ..domain.connection import StoredConnection
+from ..domain.console_settings import StoredSettings, Values
 from ..domain.lanes import Lane
 from ..zoho.models import Contact, Currency, CustomField, Invoice, Organization, Tax
 from .records import (
@@ -82,6 +83,22 @@ class OrderStore(Protocol):
 
     async def seen_in_snapshots(self) -> SeenInOrders:
         """The VAT rates and currencies the stored order snapshots carry."""
+        ...
+
+
+class SettingsStore(Protocol):
+    """The console's settings and the environment last seen (``store.settings``)."""
+
+    async def load(self) -> StoredSettings:
+        """What is stored (empty when nothing is)."""
+        ...
+
+    async def change(self, values: Values) -> None:
+        """Store these console values, replacing those of the same names."""
+        ...
+
+    async def settle(self, forget: frozenset[str], environment: Values) -> None:
+        """At a start: drop the stored values the environment replaced; record it as seen."""
         ...
 
 

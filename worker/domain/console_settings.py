@@ -1,0 +1,176 @@
+"""Settings the console can change, their validation, and which value wins (SPEC §9).
+
+A stored value (set through ``PATCH /api/settings``) wins over the environment, except
+when the environment's value changed since the worker last saw it: then the
+environment wins again and the stored value is forgotten.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+DATA_CENTERS = ("com", "eu", "in", "com.au", "jp", "ca", "com.cn", "sa")
+REFERENCE_FIELDS = frozenset({"id", "number"})
+LABEL_MAX, TEMPLATE_MAX = 60, 50
+
+# The console's names; bootstrap maps them onto ``Settings``.
+FIELDS = (
+    "data_center",
+    "organization_id",
+    "auto_sync",
+    "reference_template",
+    "discount_label",
+    "shipping_label",
+    "tax_map",
+)
+
+Values = Mapping[str, Any]  # field name → value (``tax_map``: dict[Decimal, str])
+Source = Literal["console", "environment", "default"]
+
+
+class SettingRejected(ValueError):
+    """A value a setting cannot take; ``field`` names it."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field, self.message = field_name, message
+
+
+def reference_template_problem(template: str) -> str | None:
+    """Why ``template`` is no reference template, or None."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return "unbalanced braces; placeholders are {id} and {number}"
+    if names - REFERENCE_FIELDS or "" in names:
+        return "only the placeholders {id} and {number} are allowed"
+    return None
+
+
+def parse_value(name: str, raw: object) -> Any:
+    """``raw`` (as JSON gave it) as the value of setting ``name``; ``SettingRejected`` if not."""
+    if name not in FIELDS:
+        raise SettingRejected(name, "not a setting the console can change")
+    return _PARSERS[name](name, raw)
+
+
+def _data_center(name: str, raw: object) -> str:
+    if raw not in DATA_CENTERS:
+        raise SettingRejected(name, f"one of {', '.join(DATA_CENTERS)}")
+    return str(raw)
+
+
+def _organization_id(name: str, raw: object) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str | int) or isinstance(raw, bool) or not str(raw).strip():
+        raise SettingRejected(name, "a Zoho organization id (a string of digits) or null")
+    text = str(raw).strip()
+    if not text.isdigit():
+        raise SettingRejected(name, "a Zoho organization id (a string of digits) or null")
+    return text
+
+
+def _auto_sync(name: str, raw: object) -> bool:
+    if not isinstance(raw, bool):
+        raise SettingRejected(name, "true or false")
+    return raw
+
+
+def _reference_template(name: str, raw: object) -> str:
+    if not isinstance(raw, str) or not 1 <= len(raw) <= TEMPLATE_MAX:
+        raise SettingRejected(name, f"a text of 1 to {TEMPLATE_MAX} characters")
+    problem = reference_template_problem(raw)
+    if problem is not None:
+        raise SettingRejected(name, problem)
+    return raw
+
+
+def _label(name: str, raw: object) -> str:
+    if not isinstance(raw, str) or not 1 <= len(raw.strip()) <= LABEL_MAX:
+        raise SettingRejected(name, f"a text of 1 to {LABEL_MAX} characters")
+    return raw.strip()
+
+
+def _tax_map(name: str, raw: object) -> dict[Decimal, str]:
+    if not isinstance(raw, dict):
+        raise SettingRejected(name, 'an object of VAT rate to Zoho tax id, e.g. {"22": "46000"}')
+    parsed: dict[Decimal, str] = {}
+    for key, value in raw.items():
+        rate = parse_rate(str(key))
+        if rate is None:
+            raise SettingRejected(f"{name}.{key}", "a rate is a non-negative decimal, e.g. 22")
+        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+            raise SettingRejected(f"{name}.{key}", "a Zoho tax id, not empty")
+        parsed[rate] = str(value).strip()
+    return parsed
+
+
+def parse_rate(text: str) -> Decimal | None:
+    """A tax-map key as a normalised rate ("22.0" → 22), or None when it is none."""
+    try:
+        rate = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not rate.is_finite() or rate < 0:
+        return None
+    return rate.normalize() if rate != rate.to_integral_value() else rate.quantize(Decimal(1))
+
+
+_PARSERS = {
+    "data_center": _data_center,
+    "organization_id": _organization_id,
+    "auto_sync": _auto_sync,
+    "reference_template": _reference_template,
+    "discount_label": _label,
+    "shipping_label": _label,
+    "tax_map": _tax_map,
+}
+
+
+@dataclass(frozen=True)
+class StoredSettings:
+    """What MongoDB holds: the console's values and the environment last seen at a start."""
+
+    values: Values = field(default_factory=dict)
+    environment_seen: Values | None = None  # None: no worker started since settings existed
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The values to run with, where each came from, and what start-up does about it."""
+
+    values: dict[str, Any]
+    sources: dict[str, Source]
+    forget: frozenset[str]  # stored values the changed environment replaces
+    notes: tuple[str, ...]  # for the log: field names only, never values
+
+
+def resolve(
+    stored: StoredSettings, environment: Values, explicit: frozenset[str] = frozenset()
+) -> Resolution:
+    """Which value of each setting wins; ``explicit``: fields the environment set (else
+    its value is the default)."""
+    values: dict[str, Any] = {}
+    sources: dict[str, Source] = {}
+    forget: set[str] = set()
+    notes: list[str] = []
+    seen = stored.environment_seen
+    for name in FIELDS:
+        env_source: Source = "environment" if name in explicit else "default"
+        if name not in stored.values:
+            values[name], sources[name] = environment.get(name), env_source
+        elif seen is not None and name in seen and seen[name] != environment.get(name):
+            values[name], sources[name] = environment.get(name), env_source
+            forget.add(name)
+            notes.append(
+                f"{name}: the environment changed since the last start, so its value "
+                "replaces the one set in the console"
+            )
+        else:
+            values[name], sources[name] = stored.values[name], "console"
+    return Resolution(values, sources, frozenset(forget), tuple(notes))
