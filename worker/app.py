@@ -23,6 +23,7 @@ from .bootstrap import (
     build_admin_api,
     build_worker,
     connect_from_environment,
+    console_settings,
     inspection,
     replica_name,
 )
@@ -33,6 +34,7 @@ from .domain.preflight import Problem
 from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
+from .store.settings import SettingsRepository
 from .sync import crash
 from .sync.manual import ManualResult
 
@@ -49,10 +51,12 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
     mongo, db = open_database(str(settings.mongodb_uri))
     stop = _stop_signal()
     async with aiohttp.ClientSession(trace_configs=crash.trace_configs()) as http:
-        worker = build_worker(settings, db, http, owner, budget=budget)
+        applied = await console_settings(settings, db, record=True)
+        settings = applied.settings
+        worker = build_worker(settings, db, http, owner, tax_map=applied.tax_map, budget=budget)
         await _prepare_database(settings, db, worker)
         api = await serve(
-            build_admin_api(settings, worker),
+            build_admin_api(settings, worker, applied, SettingsRepository(db)),
             settings.http_host,
             settings.http_port,
             grace_seconds=settings.shutdown_grace,
@@ -102,7 +106,9 @@ async def reconcile_once(settings: Settings) -> PassSummary | None:
     mongo, db = open_database(str(settings.mongodb_uri))
     try:
         async with aiohttp.ClientSession() as http:
-            worker = build_worker(settings, db, http, replica_name())
+            applied = await console_settings(settings, db, record=False)
+            settings = applied.settings
+            worker = build_worker(settings, db, http, replica_name(), tax_map=applied.tax_map)
             await _prepare_database(settings, db, worker)
             if worker.reconcile is None:
                 return None
@@ -139,7 +145,9 @@ async def act_on_order(settings: Settings, order_id: str, action: ManualAction) 
     mongo, db = open_database(str(settings.mongodb_uri))
     try:
         async with aiohttp.ClientSession() as http:
-            worker = build_worker(settings, db, http, replica_name())
+            applied = await console_settings(settings, db, record=False)
+            settings = applied.settings
+            worker = build_worker(settings, db, http, replica_name(), tax_map=applied.tax_map)
             await _prepare_database(settings, db, worker)
             assert worker.manual is not None
             if action == "delete":

@@ -28,11 +28,13 @@ async def test_nothing_stored_reads_empty(store: SettingsStore) -> None:
 async def test_changes_merge_and_tax_maps_round_trip(store: SettingsStore) -> None:
     taxes = {Decimal(22): "460", Decimal("5.5"): "461"}
     await store.change({"auto_sync": False, "tax_map": taxes})
+    assert (await store.load()).values["auto_sync"] is False
     await store.change({"organization_id": "123", "auto_sync": True})
 
     loaded = await store.load()
 
     assert loaded.values == {"auto_sync": True, "tax_map": taxes, "organization_id": "123"}
+    assert loaded.values["auto_sync"] is True
     assert loaded.environment_seen is None
 
 

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from .app import build_app
 from .serve import serve
-from .services import ApiServices
+from .services import ApiServices, SettingsParts
 
-__all__ = ["ApiServices", "build_app", "serve"]
+__all__ = ["ApiServices", "SettingsParts", "build_app", "serve"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import health, invoices, openapi, orders, reconcile
+from . import health, invoices, openapi, orders, reconcile, settings
 from .auth import bearer_auth
 from .errors import json_errors
 from .services import SERVICES, ApiServices
@@ -18,6 +18,8 @@ ROUTES = [
     web.delete("/api/orders/{order_id}/invoice", invoices.delete),
     web.get("/api/invoice-numbers", orders.invoice_numbers),
     web.post("/api/reconcile", reconcile.run_pass),
+    web.get("/api/settings", settings.get_settings),
+    web.patch("/api/settings", settings.patch_settings),
 ]
 
 

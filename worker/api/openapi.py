@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..domain.console_settings import DATA_CENTERS, FIELDS
 from ..domain.decisions import State
 from .params import MAX_LIMIT
 
@@ -86,6 +87,48 @@ def _manual(summary: str, *, body: bool = False) -> Json:
         }
     return operation
 
+
+SETTING: Json = {
+    "type": "object",
+    "properties": {"value": {}, "source": {"enum": ["console", "environment", "default"]}},
+}
+SETTINGS: Json = {
+    "type": "object",
+    "properties": {
+        "settings": {
+            "type": "object",
+            "properties": dict.fromkeys(FIELDS, SETTING),
+            "description": "value as the next start uses it, and where it comes from",
+        },
+        "restart_needed": {
+            "type": "array",
+            "items": {"enum": list(FIELDS)},
+            "description": "settings whose value differs from what this process runs with",
+        },
+    },
+}
+SETTINGS_CHANGE: Json = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "data_center": {"enum": list(DATA_CENTERS)},
+        "organization_id": NULLABLE_STRING,
+        "auto_sync": {"type": "boolean"},
+        "reference_template": {"type": "string", "description": "placeholders {id}, {number}"},
+        "discount_label": {"type": "string"},
+        "shipping_label": {"type": "string"},
+        "tax_map": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": 'VAT rate (a decimal, e.g. "22") → Zoho tax id',
+        },
+        "confirm": {"type": "boolean", "description": "required to change the organization"},
+    },
+}
+CONFIRMATION: Json = _answer(
+    "an organization change without confirm: orders stay pending for the new organization",
+    {"$ref": "#/components/schemas/Error"},
+)
 
 PATHS: Json = {
     "/healthz": {
@@ -189,6 +232,24 @@ PATHS: Json = {
                 **_errors(401, 409),
             },
         }
+    },
+    "/api/settings": {
+        "get": {
+            "summary": "The settings the console can change",
+            "responses": {"200": _answer("each setting", SETTINGS), **_errors(401)},
+        },
+        "patch": {
+            "summary": "Store settings (they apply at each replica's next start)",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": SETTINGS_CHANGE}},
+            },
+            "responses": {
+                "200": _answer("each setting, after the change", SETTINGS),
+                **_errors(400, 401),
+                "409": CONFIRMATION,
+            },
+        },
     },
 }
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from ..reconcile.passes import PassSummary
 from ..sync.manual import ManualActions
-from ..sync.ports import AuditLog, OrderStore
+from ..sync.ports import AuditLog, OrderStore, SettingsStore
 
 
 class Reconcile(Protocol):
@@ -21,6 +21,17 @@ class Reconcile(Protocol):
 
 
 @dataclass(frozen=True)
+class SettingsParts:
+    """The console's settings: the store, the environment's values (and which it set), and
+    the values this process runs with (a change applies at the next start)."""
+
+    store: SettingsStore
+    environment: dict[str, Any]
+    explicit: frozenset[str]
+    running: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class ApiServices:
     """The parts the handlers use; ``reconcile`` is None until an organization is chosen."""
 
@@ -28,6 +39,7 @@ class ApiServices:
     audit: AuditLog
     manual: ManualActions
     reconcile: Reconcile | None
+    settings: SettingsParts | None = None  # None: the settings endpoints answer 503
 
 
 SERVICES = web.AppKey("services", ApiServices)

@@ -9,6 +9,7 @@ too, replacing parts with keyword overrides.
 from __future__ import annotations
 
 from .admin_api import build_admin_api
+from .console_settings import AppliedSettings, console_settings
 from .replica import (
     Stores,
     SyncParts,
@@ -27,6 +28,7 @@ from .zoho_client import (
 )
 
 __all__ = [
+    "AppliedSettings",
     "Stores",
     "SyncParts",
     "Worker",
@@ -37,6 +39,7 @@ __all__ = [
     "build_zoho",
     "client_credentials",
     "connect_from_environment",
+    "console_settings",
     "replica_name",
     "sync_policy",
     "token_endpoint_for",

@@ -53,6 +53,8 @@ def _to_document(values: Values) -> Document:
 
 def _from_document(doc: Document) -> dict[str, Any]:
     values = dict(doc)
+    if "auto_sync" in values:  # one server in tests reads booleans back as 0 / 1
+        values["auto_sync"] = bool(values["auto_sync"])
     if "tax_map" in values:
         values["tax_map"] = {Decimal(rate): tax_id for rate, tax_id in values["tax_map"]}
     return values

@@ -1,0 +1,84 @@
+"""``GET`` and ``PATCH /api/settings``: the settings the console can change (SPEC §7, §9).
+
+A change is stored in MongoDB and applies at each replica's next start.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+
+from ..domain.console_settings import FIELDS, SettingRejected, parse_value, resolve
+from .errors import ApiError, bad_input
+from .services import SettingsParts, services
+
+ORGANIZATION_CHANGE = (
+    "changing the organization leaves every order not yet invoiced there pending for the new "
+    'organization (Zoho ids and caches are kept per organization); send "confirm": true to go on'
+)
+
+
+def _parts(request: web.Request) -> SettingsParts:
+    parts = services(request).settings
+    if parts is None:
+        raise ApiError(503, "settings_unavailable", "this process serves no settings")
+    return parts
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    """Each setting's value as the next start uses it, and where it comes from."""
+    return web.json_response(await _view(_parts(request)))
+
+
+async def patch_settings(request: web.Request) -> web.Response:
+    """Store the given settings (each validated); the organization only with ``confirm``."""
+    parts = _parts(request)
+    body = await _body(request)
+    confirm = body.pop("confirm", False)
+    if not isinstance(confirm, bool):
+        raise bad_input("confirm", "true or false")
+    changes: dict[str, Any] = {}
+    for name, raw in body.items():
+        try:
+            changes[name] = parse_value(name, raw)
+        except SettingRejected as exc:
+            raise bad_input(exc.field, exc.message) from None
+    if "organization_id" in changes and not confirm:
+        current = resolve(await parts.store.load(), parts.environment).values["organization_id"]
+        if changes["organization_id"] != current:
+            raise ApiError(409, "confirmation_required", ORGANIZATION_CHANGE)
+    await parts.store.change(changes)
+    return web.json_response(await _view(parts))
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.read() or b"null")
+    except ValueError:
+        raise bad_input("body", "not JSON") from None
+    if not isinstance(body, dict):
+        raise bad_input("body", "a JSON object of settings")
+    return body
+
+
+async def _view(parts: SettingsParts) -> dict[str, Any]:
+    resolution = resolve(await parts.store.load(), parts.environment, parts.explicit)
+    settings = {
+        name: {"value": _json(resolution.values[name]), "source": resolution.sources[name]}
+        for name in FIELDS
+    }
+    pending = [name for name in FIELDS if resolution.values[name] != parts.running.get(name)]
+    return {"settings": settings, "restart_needed": pending}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_rate(rate): tax_id for rate, tax_id in sorted(value.items())}
+    return value
+
+
+def _rate(rate: Decimal) -> str:
+    return str(rate)
