@@ -44,6 +44,17 @@ OUTRO = f"""
 To rotate, put the new key first and keep the old one after it
 (`{ENV_PREFIX}SECRET_KEY=new,old`): every write re-seals with the new key; drop the old one
 once every token was re-encrypted.
+
+## Settings the console changes
+
+The data center, organization id, auto sync, reference template, discount and shipping labels
+and the tax map (VAT rate → Zoho tax id, which has no variable) can also be set with
+`PATCH /api/settings` ([api.md](api.md#settings)). Those are stored in MongoDB and, at each
+start of `zbsync run`, win over `{ENV_PREFIX}ZOHO_DATA_CENTER`, `{ENV_PREFIX}ZOHO_ORGANIZATION_ID`,
+`{ENV_PREFIX}AUTO_SYNC`, `{ENV_PREFIX}REFERENCE_TEMPLATE`, `{ENV_PREFIX}DISCOUNT_LABEL` and
+`{ENV_PREFIX}SHIPPING_LABEL` — except a variable whose value changed since the last start: it wins
+again, the stored value is forgotten, and the log says which setting (never its value). A change
+made in the console applies at each replica's next start.
 """
 
 
