@@ -52,7 +52,7 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         worker = build_worker(settings, db, http, owner, budget=budget)
         await _prepare_database(settings, db, worker)
         api = await serve(
-            build_admin_api(settings, worker),
+            build_admin_api(settings, worker, db, http),
             settings.http_host,
             settings.http_port,
             grace_seconds=settings.shutdown_grace,

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import aiohttp
 from aiohttp import web
 
 from ..api import ApiServices, build_app
 from ..config import Settings
+from ..store.mongo import Database
+from .connection import ConnectionControl
 from .replica import Worker
 
 
-def build_admin_api(settings: Settings, worker: Worker) -> web.Application:
+def build_admin_api(
+    settings: Settings, worker: Worker, db: Database, http: aiohttp.ClientSession
+) -> web.Application:
     """The admin API over ``worker``'s stores and services; needs ``ADMIN_TOKEN``."""
     assert settings.admin_token is not None  # require_for_run checked it
     assert worker.manual is not None
     parts = ApiServices(worker.stores.orders, worker.stores.audit, worker.manual, worker.reconcile)
-    return build_app(parts, settings.admin_token.get_secret_value())
+    connection = ConnectionControl(settings, db, http)
+    return build_app(parts, settings.admin_token.get_secret_value(), connection)
