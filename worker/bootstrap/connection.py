@@ -63,6 +63,18 @@ class ConnectionControl:
         await self._flow().finish(code, state, accounts_server, browser_state=browser_state)
         return await self.organizations()
 
+    async def finish_headless(
+        self, code: str, state: str | None, accounts_server: str | None
+    ) -> list[dict[str, Any]]:
+        """``zbsync connect --code``: with ``--state`` checked as the callback checks it;
+        without, a code the admin pasted (a Self Client's) for the configured data center."""
+        flow = self._flow()
+        if state is None:
+            await flow.exchange(code, accounts_server, self._settings.zoho_data_center)
+        else:
+            await flow.finish(code, state, accounts_server, browser_state=None)
+        return await self.organizations()
+
     async def disconnect(self) -> bool:
         """Revoke and forget; False when nothing was connected."""
         return await self._flow().disconnect()

@@ -101,7 +101,16 @@ class ConsentFlow:
             raise ConsentRefused("invalid_state", "the state expired: connect again")
         if consent.browser_bound and browser_state != state:
             raise ConsentRefused("invalid_state", "the state belongs to another browser")
-        origin, data_center = self._accounts_server(accounts_server, consent.data_center)
+        return await self.exchange(code, accounts_server, consent.data_center)
+
+    async def exchange(
+        self, code: str, accounts_server: str | None, data_center: str
+    ) -> StoredConnection:
+        """Exchange ``code`` at a Zoho accounts host (or the override) and store the tokens.
+
+        Without a state only for a code the admin pasted into ``zbsync connect --code``.
+        """
+        origin, data_center = self._accounts_server(accounts_server, data_center)
         endpoint = TokenEndpoint(self._session, origin, self._settings.credentials)
         minted = await endpoint.exchange_code(code, self._settings.redirect_uri)
         assert minted.refresh_token is not None  # exchange_code refuses an answer without one
