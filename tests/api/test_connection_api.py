@@ -191,3 +191,21 @@ async def test_disconnecting_revokes_the_refresh_token(served: Served) -> None:
     async with served.http.delete(f"{served.base}/api/connection", headers=AUTH) as resp:
         assert await resp.json() == {"disconnected": False}
     assert await served.revocations() == 1
+
+
+async def test_connecting_without_a_public_url_is_not_configured(
+    harness: Harness, secret_key: str
+) -> None:
+    settings = Settings(_env_file=None, zoho_client_id=CREDENTIALS.client_id, secret_key=secret_key)
+    manual = ManualActions(harness.orders, harness.audit, harness.service, harness.clock)
+    parts = ApiServices(harness.orders, harness.audit, manual, None)
+    control = ConnectionControl(settings, harness.db, harness.http)
+    runner = await serve(build_app(parts, ADMIN_TOKEN, control), "127.0.0.1", 0, grace_seconds=5)
+    host, port = runner.addresses[0][:2]
+    try:
+        url = f"http://{host}:{port}/oauth/connect"
+        async with harness.http.get(url, headers=AUTH, allow_redirects=False) as resp:
+            body = await resp.json()
+            assert (resp.status, body["error"]["code"]) == (409, "not_configured")
+    finally:
+        await runner.cleanup()

@@ -12,6 +12,7 @@ import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from ..config import ConfigError
 from ..sync.manual import NotAllowed, UnknownOrder
 from ..zoho.errors import ConsentRefused, TransientZohoError, ZohoError
 
@@ -43,7 +44,7 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.code, exc.message)
-    except (UnknownOrder, NotAllowed, ConsentRefused, ZohoError) as exc:
+    except (UnknownOrder, NotAllowed, ConsentRefused, ZohoError, ConfigError) as exc:
         return error_response(*_known(exc))
     except web.HTTPException as exc:
         if exc.status < 400:
@@ -63,6 +64,8 @@ def _known(exc: Exception) -> tuple[int, str, str]:
         return 409, "not_allowed", str(exc)
     if isinstance(exc, ConsentRefused):
         return 400, exc.code, str(exc)
+    if isinstance(exc, ConfigError):
+        return 409, "not_configured", str(exc)
     if isinstance(exc, TransientZohoError):
         return 503, "zoho_unavailable", str(exc)
     return 502, "zoho_refused", str(exc)

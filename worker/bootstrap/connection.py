@@ -45,9 +45,10 @@ class ConnectionControl:
         override = str(settings.zoho_accounts_url) if settings.zoho_accounts_url else None
         self._flow_settings = (client_credentials(settings), override)
 
-    def _flow(self) -> ConsentFlow:
+    def _flow(self, *, redirecting: bool = True) -> ConsentFlow:
         credentials, override = self._flow_settings
-        consent = ConsentSettings(credentials, redirect_uri(self._settings), override)
+        redirect = redirect_uri(self._settings) if redirecting else ""
+        consent = ConsentSettings(credentials, redirect, override)
         states = ConsentStateRepository(self._db)
         return ConsentFlow(states, self._repository, self._session, consent, self._clock)
 
@@ -77,7 +78,7 @@ class ConnectionControl:
 
     async def disconnect(self) -> bool:
         """Revoke and forget; False when nothing was connected."""
-        return await self._flow().disconnect()
+        return await self._flow(redirecting=False).disconnect()
 
     async def status(self) -> dict[str, Any]:
         """Connected, data center, organization, token expiry, last error — never a token."""
