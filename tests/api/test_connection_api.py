@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+from cryptography.fernet import Fernet, MultiFernet
 
 from tests.api.conftest import ADMIN_TOKEN, AUTH
 from tests.support.sync_harness import Harness
@@ -20,8 +21,12 @@ from tests.support.zoho_fixtures import CREDENTIALS
 from worker.api import ApiServices, build_app, serve
 from worker.bootstrap.connection import ConnectionControl
 from worker.config import Settings
+from worker.domain.connection import StoredConnection
+from worker.store.connection import ConnectionRepository
 from worker.sync.manual import ManualActions
 from worker.zoho.consent import SCOPES
+from worker.zoho.errors import ConnectionBroken
+from worker.zoho.oauth import TokenEndpoint
 
 COOKIE = "zbsync_oauth_state"
 
@@ -33,6 +38,7 @@ class Served:
     base: str
     http: aiohttp.ClientSession
     harness: Harness
+    secret_key: str
     since: int = 0  # the sandbox's call log before the test (the harness connected already)
 
     async def _calls(self, request_class: str) -> int:
@@ -44,6 +50,11 @@ class Served:
     async def token_calls(self) -> int:
         """Grant-code exchanges and refreshes the sandbox's accounts server received."""
         return await self._calls("oauth.token")
+
+    async def stored(self) -> StoredConnection | None:
+        """The connection as stored, decrypted."""
+        key = MultiFernet([Fernet(self.secret_key)])
+        return await ConnectionRepository(self.harness.db, key).load()
 
     async def revocations(self) -> int:
         """Revocations the sandbox received."""
@@ -78,7 +89,7 @@ async def served(harness: Harness, secret_key: str) -> AsyncIterator[Served]:
     async with harness.http.get(f"{harness.sandbox.origin}/_sandbox/calls") as resp:
         since = max((c["seq"] for c in (await resp.json())["calls"]), default=0)
     try:
-        yield Served(base, harness.http, harness, since)
+        yield Served(base, harness.http, harness, secret_key, since)
     finally:
         await runner.cleanup()
 
@@ -103,7 +114,9 @@ async def _get(served: Served, url: str, cookie: str | None = None) -> tuple[int
         return resp.status, await resp.json()
 
 
-async def test_connecting_from_the_browser_stores_a_usable_connection(served: Served) -> None:
+async def test_connecting_from_the_browser_stores_a_usable_connection(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
     callback, cookie, asked = await _consent(served)
     assert asked["access_type"] == ["offline"]
     assert asked["prompt"] == ["consent"]
@@ -134,6 +147,14 @@ async def test_connecting_from_the_browser_stores_a_usable_connection(served: Se
     status, replay = await _get(served, callback, cookie)
     assert (status, replay["error"]["code"]) == (400, "invalid_state")
     assert await served.token_calls() == 1
+
+    tokens = await served.stored()
+    assert tokens is not None
+    assert tokens.access_token is not None
+    logged = capsys.readouterr()
+    assert "zoho connected by consent" in logged.out  # the log is captured here
+    for secret in (tokens.refresh_token, tokens.access_token, cookie):
+        assert secret not in logged.out + logged.err
 
 
 async def _get_api(served: Served, path: str, **kwargs: Any) -> tuple[int, Any]:
@@ -184,9 +205,15 @@ async def test_the_admin_token_is_needed(served: Served) -> None:
 async def test_disconnecting_revokes_the_refresh_token(served: Served) -> None:
     callback, cookie, _ = await _consent(served)
     assert (await _get(served, callback, cookie))[0] == 200
+    connected = await served.stored()
+    assert connected is not None
     async with served.http.delete(f"{served.base}/api/connection", headers=AUTH) as resp:
         assert (resp.status, await resp.json()) == (200, {"disconnected": True})
     assert await served.revocations() == 1
+    assert await served.stored() is None
+    sandbox = TokenEndpoint(served.http, served.harness.sandbox.accounts_url, CREDENTIALS)
+    with pytest.raises(ConnectionBroken):  # Zoho no longer honours it
+        await sandbox.refresh(connected.refresh_token)
     assert (await _get_api(served, "/api/connection"))[1]["connected"] is False
     async with served.http.delete(f"{served.base}/api/connection", headers=AUTH) as resp:
         assert await resp.json() == {"disconnected": False}
