@@ -49,3 +49,21 @@ async def test_a_state_expires_after_ten_minutes(
             await flow.finish(code, state, None, browser_state=None)
         assert await _token_calls(http, sandbox) == 0
         assert await connections.load() is None
+
+
+async def test_states_never_taken_are_swept_once_expired(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    mongo_db: Database,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    settings = ConsentSettings(CREDENTIALS, REDIRECT_URI, sandbox.accounts_url)
+    flow = ConsentFlow(ConsentStateRepository(mongo_db), connections, http, settings, clock)
+    _, first = await flow.begin("eu", browser_bound=True)
+    _, second = await flow.begin("eu", browser_bound=True)
+    clock.advance(STATE_TTL_MS / 1000)
+    _, third = await flow.begin("eu", browser_bound=True)
+    left = [doc["_id"] async for doc in mongo_db["oauth_states"].find({})]
+    assert left == [third]
+    assert first != second

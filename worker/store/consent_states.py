@@ -2,7 +2,7 @@
 
 Taking is ``find_one_and_delete``, so of two callbacks carrying the same state
 exactly one gets it (a replay finds nothing). Expiry is checked by the caller
-against its clock; an expired document is removed when taken.
+against its clock; states never taken are swept when the next one is put.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ class ConsentStateRepository:
     def __init__(self, db: Database) -> None:
         self._collection = db[OAUTH_STATES]
 
-    async def put(self, consent: ConsentState) -> None:
-        """Remember a pending consent."""
+    async def put(self, consent: ConsentState, now_ms: int) -> None:
+        """Remember a pending consent; forget those expired by ``now_ms``."""
+        await self._collection.delete_many({"expires_at_ms": {"$lte": Int64(now_ms)}})
         await self._collection.insert_one(
             {
                 "_id": consent.state,

@@ -72,8 +72,9 @@ class ConsentFlow:
         if data_center not in DATA_CENTERS:
             raise ConsentRefused("unknown_data_center", f"no Zoho data center {data_center!r}")
         state = secrets.token_urlsafe(32)
-        expires = self._clock.now_ms() + STATE_TTL_MS
-        await self._states.put(ConsentState(state, data_center, expires, browser_bound))
+        now = self._clock.now_ms()
+        consent = ConsentState(state, data_center, now + STATE_TTL_MS, browser_bound)
+        await self._states.put(consent, now)
         query = {
             "response_type": "code",
             "client_id": self._settings.credentials.client_id,

@@ -46,8 +46,8 @@ class ConnectionRecord(ConnectionStore, Protocol):
 class ConsentStates(Protocol):
     """Pending consents (``worker.store.consent_states.ConsentStateRepository``)."""
 
-    async def put(self, consent: ConsentState) -> None:
-        """Remember a state until it is taken or expires."""
+    async def put(self, consent: ConsentState, now_ms: int) -> None:
+        """Remember a state until it is taken; forget those expired by ``now_ms``."""
         ...
 
     async def take(self, state: str) -> ConsentState | None:
