@@ -236,3 +236,15 @@ async def test_connecting_without_a_public_url_is_not_configured(
             assert (resp.status, body["error"]["code"]) == (409, "not_configured")
     finally:
         await runner.cleanup()
+
+
+async def test_a_token_already_revoked_at_zoho_is_still_forgotten(served: Served) -> None:
+    callback, cookie, _ = await _consent(served)
+    assert (await _get(served, callback, cookie))[0] == 200
+    connected = await served.stored()
+    assert connected is not None
+    sandbox = TokenEndpoint(served.http, served.harness.sandbox.accounts_url, CREDENTIALS)
+    await sandbox.revoke(connected.refresh_token)  # e.g. by the user in Zoho's account settings
+    async with served.http.delete(f"{served.base}/api/connection", headers=AUTH) as resp:
+        assert (resp.status, await resp.json()) == (200, {"disconnected": True})
+    assert await served.stored() is None

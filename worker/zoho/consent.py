@@ -21,7 +21,7 @@ from ..domain.connection import StoredConnection
 from ..domain.consent import ConsentState
 from .connect import store_refresh_token
 from .datacenters import AUTHORIZE_PATH, DATA_CENTERS
-from .errors import ConsentRefused, ZohoValidationError
+from .errors import ConsentRefused, PermanentZohoError
 from .oauth import OAuthClientCredentials, TokenEndpoint
 from .ports import ConnectionRecord, ConsentStates
 
@@ -162,8 +162,8 @@ class ConsentFlow:
         endpoint = TokenEndpoint(self._session, origin, self._settings.credentials)
         try:
             await endpoint.revoke(connection.refresh_token)
-        except ZohoValidationError:  # already revoked or unknown at Zoho: nothing left to revoke
-            log.warning("zoho refused the revocation; forgetting the token anyway")
+        except PermanentZohoError as exc:  # already revoked, or a client Zoho no longer accepts
+            log.warning("zoho refused the revocation; forgetting the token anyway", error=str(exc))
         await self._connections.delete()
         log.info("zoho disconnected", data_center=connection.data_center)
         return True
