@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from typing import Literal
+from typing import Any, Literal
 
 import aiohttp
 import structlog
@@ -27,6 +27,7 @@ from .bootstrap import (
     inspection,
     replica_name,
 )
+from .bootstrap.connection import ConnectionControl
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
@@ -34,7 +35,6 @@ from .domain.preflight import Problem
 from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
-from .store.settings import SettingsRepository
 from .sync import crash
 from .sync.manual import ManualResult
 
@@ -56,7 +56,7 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         worker = build_worker(settings, db, http, owner, tax_map=applied.tax_map, budget=budget)
         await _prepare_database(settings, db, worker)
         api = await serve(
-            build_admin_api(settings, worker, applied, SettingsRepository(db)),
+            build_admin_api(settings, worker, applied, db, http),
             settings.http_host,
             settings.http_port,
             grace_seconds=settings.shutdown_grace,
@@ -124,6 +124,31 @@ async def check_once(settings: Settings) -> list[Problem]:
         await connect_from_environment(settings, db, SystemClock())
         async with aiohttp.ClientSession() as http:
             return await inspection.check(settings, db, http, owner=replica_name())
+    finally:
+        await mongo.close()
+
+
+async def connect_url(settings: Settings, data_center: str | None) -> str:
+    """``zbsync connect``: the authorization URL (its state stored as the console's is)."""
+    mongo, db = open_database(str(settings.mongodb_uri))
+    try:
+        async with aiohttp.ClientSession() as http:
+            control = ConnectionControl(settings, db, http)
+            url, _state = await control.begin(data_center, browser_bound=False)
+            return url
+    finally:
+        await mongo.close()
+
+
+async def connect_with_code(
+    settings: Settings, code: str, state: str | None, accounts_server: str | None
+) -> list[dict[str, Any]]:
+    """``zbsync connect --code``: exchange the code; the organizations the token sees."""
+    mongo, db = open_database(str(settings.mongodb_uri))
+    try:
+        async with aiohttp.ClientSession() as http:
+            control = ConnectionControl(settings, db, http)
+            return await control.finish_headless(code, state, accounts_server)
     finally:
         await mongo.close()
 

@@ -148,6 +148,28 @@ def _status(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _connect(args: argparse.Namespace) -> int:
+    """Print the authorization URL, or finish a headless connect with ``--code``."""
+    from .app import connect_url, connect_with_code
+    from .zoho.errors import ConsentRefused, ZohoError
+
+    settings = load_settings()
+    configure_logging(settings.log_format, level=logging.WARNING)
+    try:
+        with _services_answer(settings):
+            if args.code is None:
+                print(asyncio.run(connect_url(settings, args.dc)))
+                return 0
+            organizations = asyncio.run(
+                connect_with_code(settings, args.code, args.state, args.accounts_server)
+            )
+    except (ConsentRefused, ZohoError) as exc:
+        print(f"zbsync connect: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(json.dumps({"connected": True, "organizations": organizations}, indent=2))
+    return 0
+
+
 def _sync(args: argparse.Namespace) -> int:
     """Generate or update one order's invoice now; prints the order."""
     return _act(args.order_id, "generate")
@@ -232,6 +254,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "reconcile": _reconcile,
     "status": _status,
     "check": _check,
+    "connect": _connect,
     "sync": _sync,
     "delete": _delete,
     "sandbox": _sandbox,

@@ -71,6 +71,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
             ("reconcile", _reconcile),
             ("status", _status),
             ("check", _check),
+            ("connect", _connect),
             ("sync", _sync),
             ("delete", _delete),
             ("sandbox", _sandbox),
@@ -157,6 +158,34 @@ def _check(sub: Subcommands) -> argparse.ArgumentParser:
             CONFIG_EXIT,
         ),
     )
+
+
+def _connect(sub: Subcommands) -> argparse.ArgumentParser:
+    parser = _command(
+        sub,
+        "connect",
+        "connect Zoho without the console: print the authorization URL, or finish with --code",
+        "Without --code: print Zoho's authorization URL for the data center (a single-use "
+        "state, valid 10 minutes, is stored in MongoDB). Open it, consent, and copy code, state "
+        "and accounts-server from the address Zoho sends the browser to (ZBSYNC_PUBLIC_URL + "
+        "/oauth/callback, which need not answer). With --code: exchange it and store the tokens "
+        "encrypted; --state is checked like the console's callback checks it (without it the "
+        "code, e.g. a Self Client's, is taken for ZBSYNC_ZOHO_DATA_CENTER). Prints the "
+        "organizations the token sees. Needs ZBSYNC_SECRET_KEY, ZBSYNC_PUBLIC_URL and the "
+        "OAuth client.",
+        _epilog(
+            "0  URL printed, or connected",
+            "1  Zoho refused the code or the state, or MongoDB did not answer",
+            CONFIG_EXIT,
+        ),
+    )
+    parser.add_argument("--dc", help="data center (default ZBSYNC_ZOHO_DATA_CENTER)")
+    parser.add_argument("--code", help="the grant code Zoho returned")
+    parser.add_argument("--state", help="the state Zoho returned with the code")
+    parser.add_argument(
+        "--accounts-server", help="the accounts-server Zoho returned (only a Zoho host)"
+    )
+    return parser
 
 
 def _sync(sub: Subcommands) -> argparse.ArgumentParser:

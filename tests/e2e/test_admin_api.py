@@ -66,3 +66,33 @@ async def test_generate_racing_the_event_on_another_replica_gives_one_invoice(
     assert sorted(references) == [f"ORD-95{n}" for n in range(5)]
     assert len(await stack.calls("invoices.create")) == 5
     assert (await first.stop(), await second.stop()) == (0, 0)
+
+
+async def test_connecting_through_a_running_worker_replaces_the_connection(stack: Stack) -> None:
+    public = "http://zbsync.invalid"  # the sandbox accepts any redirect URI; the test follows it
+    worker = await stack.start_worker(ZBSYNC_PUBLIC_URL=public)
+    base = _api_url(worker)
+    async with stack.http.get(
+        f"{base}/oauth/connect?dc=eu", headers=AUTH, allow_redirects=False
+    ) as resp:
+        assert resp.status == 302
+        cookie = resp.cookies["zbsync_oauth_state"].value
+        authorize = resp.headers["Location"]
+    async with stack.http.get(authorize, allow_redirects=False) as resp:
+        back = resp.headers["Location"]
+    assert back.startswith(f"{public}/oauth/callback?")
+    callback = base + back.removeprefix(public)
+    headers = {"Cookie": f"zbsync_oauth_state={cookie}"}
+    async with stack.http.get(callback, headers=headers) as resp:
+        assert resp.status == 200, await resp.text()
+    async with stack.http.get(f"{base}/api/connection", headers=AUTH) as resp:
+        connection = await resp.json()
+    assert (connection["connected"], connection["data_center"]) == (True, "eu")
+
+    await stack.paid(order_data("1201"))
+
+    async def synced() -> bool:
+        return await stack.state("1201") == "synced"
+
+    await eventually(synced, what="invoice created with the new connection")
+    assert await worker.stop() == 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import health, invoices, openapi, orders, reconcile, settings
+from . import connection, health, invoices, openapi, orders, reconcile, settings
 from .auth import bearer_auth
 from .errors import json_errors
-from .services import SERVICES, ApiServices
+from .services import CONNECTION, SERVICES, ApiServices, ConnectionControl
 
 ROUTES = [
     web.get("/healthz", health.healthz),
@@ -18,16 +18,26 @@ ROUTES = [
     web.delete("/api/orders/{order_id}/invoice", invoices.delete),
     web.get("/api/invoice-numbers", orders.invoice_numbers),
     web.post("/api/reconcile", reconcile.run_pass),
+    web.get("/oauth/connect", connection.connect),
+    web.get("/oauth/callback", connection.callback),
+    web.get("/api/connection", connection.get_connection),
+    web.delete("/api/connection", connection.delete_connection),
+    web.get("/api/organizations", connection.organizations),
     web.get("/api/settings", settings.get_settings),
     web.patch("/api/settings", settings.patch_settings),
 ]
 
 
-def build_app(parts: ApiServices, admin_token: str) -> web.Application:
-    """The API over ``parts``; ``/api/*`` answers only ``Bearer <admin_token>``."""
+def build_app(
+    parts: ApiServices, admin_token: str, connection: ConnectionControl | None = None
+) -> web.Application:
+    """The API over ``parts``; ``/api/*`` answers only ``Bearer <admin_token>``; without
+    ``connection`` the connection routes answer 409 not_configured."""
     if not admin_token:
         raise ValueError("the admin API needs an admin token")
     app = web.Application(middlewares=[json_errors, bearer_auth(admin_token)])
     app[SERVICES] = parts
+    if connection is not None:
+        app[CONNECTION] = connection
     app.add_routes(ROUTES)
     return app

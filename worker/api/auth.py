@@ -9,6 +9,8 @@ from aiohttp.typedefs import Handler, Middleware
 
 from .errors import error_response
 
+AUTHORIZED = web.RequestKey("authorized", bool)  # the request carries the admin token
+
 
 def bearer_auth(admin_token: str) -> Middleware:
     """A middleware answering 401 to an ``/api/`` request without the admin token."""
@@ -16,7 +18,8 @@ def bearer_auth(admin_token: str) -> Middleware:
 
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith("/api/") and not _authorized(request, expected):
+        request[AUTHORIZED] = authorized = _authorized(request, expected)
+        if request.path.startswith("/api/") and not authorized:
             response = error_response(401, "unauthorized", "a valid admin bearer token is needed")
             response.headers["WWW-Authenticate"] = 'Bearer realm="zbsync"'
             return response

@@ -12,7 +12,9 @@ import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from ..config import ConfigError
 from ..sync.manual import NotAllowed, UnknownOrder
+from ..zoho.errors import ConsentRefused, TransientZohoError, ZohoError
 
 log = structlog.get_logger(__name__)
 
@@ -42,10 +44,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.code, exc.message)
-    except UnknownOrder as exc:
-        return error_response(404, "unknown_order", f"no order {exc}")
-    except NotAllowed as exc:
-        return error_response(409, "not_allowed", str(exc))
+    except (UnknownOrder, NotAllowed, ConsentRefused, ZohoError, ConfigError) as exc:
+        return error_response(*_known(exc))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -53,3 +53,19 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except Exception:  # a bug or a store outage: logged, answered in the same shape
         log.exception("admin api request failed", path=request.path)
         return error_response(500, "internal", "the request failed; the worker's log says why")
+
+
+def _known(exc: Exception) -> tuple[int, str, str]:
+    """Status, code and message of a known failure; a refused consent is the caller's 400,
+    Zoho refusing is 502, Zoho unreachable 503."""
+    if isinstance(exc, UnknownOrder):
+        return 404, "unknown_order", f"no order {exc}"
+    if isinstance(exc, NotAllowed):
+        return 409, "not_allowed", str(exc)
+    if isinstance(exc, ConsentRefused):
+        return 400, exc.code, str(exc)
+    if isinstance(exc, ConfigError):
+        return 409, "not_configured", str(exc)
+    if isinstance(exc, TransientZohoError):
+        return 503, "zoho_unavailable", str(exc)
+    return 502, "zoho_refused", str(exc)

@@ -50,7 +50,8 @@ def _answer(description: str, schema: Json | None = None) -> Json:
 
 def _errors(*statuses: int) -> Json:
     names = {400: "bad input (the message names the field)", 401: "missing or wrong token",
-             404: "unknown order", 409: "not allowed in the order's state"}  # fmt: skip
+             404: "unknown order", 409: "not allowed in the order's state",
+             502: "Zoho refused the request", 503: "Zoho could not be reached"}  # fmt: skip
     return {str(s): _answer(names[s], {"$ref": "#/components/schemas/Error"}) for s in statuses}
 
 
@@ -250,6 +251,103 @@ PATHS: Json = {
                 "409": CONFIRMATION,
             },
         },
+    },
+}
+
+ORGANIZATIONS: Json = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "organization_id": {"type": "string"},
+            "name": {"type": "string"},
+            "currency_code": NULLABLE_STRING,
+            "is_default_org": {"type": "boolean"},
+        },
+    },
+}
+CONNECTION: Json = {
+    "type": "object",
+    "properties": {
+        "connected": {"type": "boolean"},
+        "data_center": {"type": "string"},
+        "organization_id": NULLABLE_STRING,
+        "access_token_expires_at": {**NULLABLE_STRING, "format": "date-time"},
+        "last_error": NULLABLE_STRING,
+    },
+}
+NOT_CONFIGURED = {
+    "409": _answer("connecting is not configured", {"$ref": "#/components/schemas/Error"})
+}
+
+PATHS |= {
+    "/oauth/connect": {
+        "get": {
+            "summary": "To Zoho's consent page (sets the state cookie)",
+            "parameters": [
+                _query("dc", {"type": "string"}, "data center (default the configured)")
+            ],
+            "responses": {
+                "302": _answer("to Zoho's authorization URL"),
+                **_errors(400, 401),
+                **NOT_CONFIGURED,
+            },
+        }
+    },
+    "/oauth/callback": {
+        "get": {
+            "summary": "Zoho's redirect back: single-use state, Zoho accounts-server only",
+            "security": [],
+            "parameters": [
+                _query("code", {"type": "string"}, "grant code"),
+                _query("state", {"type": "string"}, "the state /oauth/connect issued"),
+                _query("accounts-server", {"type": "string"}, "the data center's accounts host"),
+            ],
+            "responses": {
+                "200": _answer(
+                    "connected; the organizations the token sees",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "connected": {"type": "boolean"},
+                            "organizations": ORGANIZATIONS,
+                        },
+                    },
+                ),
+                **_errors(400, 502, 503),
+                **NOT_CONFIGURED,
+            },
+        }
+    },
+    "/api/connection": {
+        "get": {
+            "summary": "The Zoho connection (never a token)",
+            "responses": {"200": _answer("status", CONNECTION), **_errors(401), **NOT_CONFIGURED},
+        },
+        "delete": {
+            "summary": "Revoke the refresh token at Zoho and forget it",
+            "responses": {
+                "200": _answer(
+                    "false when nothing was connected",
+                    {"type": "object", "properties": {"disconnected": {"type": "boolean"}}},
+                ),
+                **_errors(401, 503),
+                **NOT_CONFIGURED,
+            },
+        },
+    },
+    "/api/organizations": {
+        "get": {
+            "summary": "Organizations visible to the token",
+            "responses": {
+                "200": _answer(
+                    "organizations",
+                    {"type": "object", "properties": {"organizations": ORGANIZATIONS}},
+                ),
+                **_errors(401, 502, 503),
+                **NOT_CONFIGURED,
+            },
+        }
     },
 }
 

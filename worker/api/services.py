@@ -48,3 +48,32 @@ SERVICES = web.AppKey("services", ApiServices)
 def services(request: web.Request) -> ApiServices:
     """The services of the app serving ``request``."""
     return request.app[SERVICES]
+
+
+class ConnectionControl(Protocol):
+    """Connecting Zoho (``worker.bootstrap.connection.ConnectionControl``)."""
+
+    async def begin(self, data_center: str | None, *, browser_bound: bool) -> tuple[str, str]:
+        """The authorization URL and its state."""
+        ...
+
+    async def finish(
+        self, code: str, state: str, accounts_server: str | None, *, browser_state: str | None
+    ) -> list[dict[str, Any]]:
+        """Finish a consent; the organizations the token sees."""
+        ...
+
+    async def disconnect(self) -> bool:
+        """Revoke and forget; False when nothing was connected."""
+        ...
+
+    async def status(self) -> dict[str, Any]:
+        """The connection's status (never a token)."""
+        ...
+
+    async def organizations(self) -> list[dict[str, Any]]:
+        """The organizations visible to the token."""
+        ...
+
+
+CONNECTION = web.AppKey("connection", ConnectionControl)

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import aiohttp
 from aiohttp import web
 
 from ..api import ApiServices, SettingsParts, build_app
 from ..config import Settings
-from ..sync.ports import SettingsStore
+from ..store.mongo import Database
+from ..store.settings import SettingsRepository
+from .connection import ConnectionControl
 from .console_settings import AppliedSettings
 from .replica import Worker
 
 
 def build_admin_api(
-    settings: Settings, worker: Worker, applied: AppliedSettings, store: SettingsStore
+    settings: Settings,
+    worker: Worker,
+    applied: AppliedSettings,
+    db: Database,
+    http: aiohttp.ClientSession,
 ) -> web.Application:
     """The admin API over ``worker``'s stores and services; needs ``ADMIN_TOKEN``."""
     assert settings.admin_token is not None  # require_for_run checked it
     assert worker.manual is not None
     console = SettingsParts(
-        store,
+        SettingsRepository(db),
         applied.environment.values,
         applied.environment.explicit,
         applied.resolution.values,
@@ -26,4 +33,5 @@ def build_admin_api(
     parts = ApiServices(
         worker.stores.orders, worker.stores.audit, worker.manual, worker.reconcile, console
     )
-    return build_app(parts, settings.admin_token.get_secret_value())
+    connection = ConnectionControl(settings, db, http)
+    return build_app(parts, settings.admin_token.get_secret_value(), connection)

@@ -35,6 +35,7 @@ DURABLE: dict[str, Any] = {
 ZOHO_CONNECTIONS = "zoho_connections"  # OAuth tokens (encrypted), refresh lease, mint log
 CONSOLE_SETTINGS = "settings"  # values set in the console, the environment last seen
 ZOHO_BUDGETS = "zoho_budgets"  # per-organization request budget shared by replicas
+OAUTH_STATES = "oauth_states"  # pending consents: single-use OAuth states with their expiry
 
 
 def open_database(uri: str, **options: Any) -> tuple[AsyncMongoClient[Document], Database]:

@@ -103,3 +103,12 @@ class DuplicateName(PermanentZohoError):
 
 class ConnectionBroken(PermanentZohoError):
     """The Zoho connection has no usable refresh token; a person must reconnect."""
+
+
+class ConsentRefused(Exception):
+    """A consent callback that is not honoured (unknown, replayed or expired ``state``, an
+    ``accounts-server`` that is not Zoho's); nothing was sent to Zoho."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

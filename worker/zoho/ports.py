@@ -17,6 +17,7 @@ from typing import Protocol
 
 from ..domain.budget_ledger import Ask, BudgetLimits, BudgetUsage, Granted, Refused
 from ..domain.connection import StoredConnection
+from ..domain.consent import ConsentState
 
 
 class ConnectionStore(Protocol):
@@ -31,6 +32,26 @@ class ConnectionStore(Protocol):
 
         The saved copy (with the next version), or None when someone wrote first.
         """
+        ...
+
+
+class ConnectionRecord(ConnectionStore, Protocol):
+    """The connection record as connecting and disconnecting use it."""
+
+    async def delete(self) -> None:
+        """Forget the connection (disconnect)."""
+        ...
+
+
+class ConsentStates(Protocol):
+    """Pending consents (``worker.store.consent_states.ConsentStateRepository``)."""
+
+    async def put(self, consent: ConsentState, now_ms: int) -> None:
+        """Remember a state until it is taken; forget those expired by ``now_ms``."""
+        ...
+
+    async def take(self, state: str) -> ConsentState | None:
+        """The pending consent, removed in the same step (single use); None if unknown."""
         ...
 
 

@@ -1,0 +1,71 @@
+"""Connecting Zoho: ``/oauth/connect``, ``/oauth/callback``, ``/api/connection``,
+``/api/organizations`` (SPEC §7).
+
+``/oauth/connect`` answers only the admin; until the console has a session
+cookie that means the bearer token. The state it issues is also set in an
+HttpOnly cookie, so only the browser that started a consent can finish it.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .auth import AUTHORIZED
+from .errors import ApiError
+from .services import CONNECTION, ConnectionControl
+
+STATE_COOKIE = "zbsync_oauth_state"
+
+
+def _control(request: web.Request) -> ConnectionControl:
+    if CONNECTION not in request.app:
+        raise ApiError(409, "not_configured", "connecting Zoho is not configured")
+    return request.app[CONNECTION]
+
+
+async def connect(request: web.Request) -> web.StreamResponse:
+    """Send the admin's browser to Zoho's consent page for ``dc``."""
+    # TODO(console): also accept the console's session cookie once the console exists.
+    if not request.get(AUTHORIZED, False):
+        raise ApiError(401, "unauthorized", "a valid admin bearer token is needed")
+    url, state = await _control(request).begin(request.query.get("dc") or None, browser_bound=True)
+    response = web.Response(status=302, headers={"Location": url})
+    response.set_cookie(
+        STATE_COOKIE, state, max_age=600, path="/oauth", httponly=True, samesite="Lax",
+        secure=request.secure,
+    )  # fmt: skip
+    return response
+
+
+async def callback(request: web.Request) -> web.Response:
+    """Zoho's redirect back: check the state and the accounts server, exchange the code."""
+    query = request.query
+    if "error" in query:
+        raise ApiError(400, "consent_refused", f"Zoho answered: {query['error']}")
+    code = query.get("code", "")
+    if not code:
+        raise ApiError(400, "bad_input", "code: missing")
+    organizations = await _control(request).finish(
+        code,
+        query.get("state", ""),
+        query.get("accounts-server") or None,
+        browser_state=request.cookies.get(STATE_COOKIE),
+    )
+    response = web.json_response({"connected": True, "organizations": organizations})
+    response.del_cookie(STATE_COOKIE, path="/oauth")
+    return response
+
+
+async def get_connection(request: web.Request) -> web.Response:
+    """The connection's status; never a token."""
+    return web.json_response(await _control(request).status())
+
+
+async def delete_connection(request: web.Request) -> web.Response:
+    """Revoke the refresh token at Zoho and forget it."""
+    return web.json_response({"disconnected": await _control(request).disconnect()})
+
+
+async def organizations(request: web.Request) -> web.Response:
+    """The organizations visible to the token."""
+    return web.json_response({"organizations": await _control(request).organizations()})
