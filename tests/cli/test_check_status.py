@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from typing import Any
 
@@ -17,7 +16,7 @@ from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
 from worker.domain.connection import StoredConnection
 from worker.store.audit import AuditTrail
 from worker.store.connection import ConnectionRepository
-from worker.store.mongo import Database, with_database
+from worker.store.mongo import Database
 from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.sync.intake import take_in
@@ -29,22 +28,9 @@ ORG = "20061234567"  # the sandbox's organization
 
 
 @pytest.fixture
-def env(
-    mongodb_uri: str, mongo_db: Database, sandbox: RunningSandbox, secret_key: str
-) -> dict[str, str]:
+def env(shell_env: dict[str, str]) -> dict[str, str]:
     """A shell's settings for this test's database and sandbox."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ZBSYNC_")}
-    return base | {
-        "ZBSYNC_MONGODB_URI": with_database(mongodb_uri, mongo_db.name),
-        "ZBSYNC_ZOHO_CLIENT_ID": CREDENTIALS.client_id,
-        "ZBSYNC_ZOHO_CLIENT_SECRET": CREDENTIALS.client_secret,
-        "ZBSYNC_ZOHO_ORGANIZATION_ID": ORG,
-        "ZBSYNC_ZOHO_ACCOUNTS_URL": sandbox.accounts_url,
-        "ZBSYNC_ZOHO_API_URL": sandbox.api_url,
-        "ZBSYNC_SECRET_KEY": secret_key,
-        "ZBSYNC_ZOHO_DAILY_LIMIT": "1000",
-        "ZBSYNC_LOG_FORMAT": "json",
-    }
+    return shell_env | {"ZBSYNC_ZOHO_ORGANIZATION_ID": ORG, "ZBSYNC_ZOHO_DAILY_LIMIT": "1000"}
 
 
 async def _zbsync(env: dict[str, str], *args: str) -> tuple[int, str]:

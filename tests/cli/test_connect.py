@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,9 +12,9 @@ import aiohttp
 import pytest
 from cryptography.fernet import Fernet, MultiFernet
 
-from tests.support.zoho_fixtures import CREDENTIALS, grant_code
+from tests.support.zoho_fixtures import grant_code
 from worker.store.connection import ConnectionRepository
-from worker.store.mongo import Database, with_database
+from worker.store.mongo import Database
 from worker.zoho.consent import SCOPES
 from zoho_sandbox import RunningSandbox
 
@@ -23,21 +22,9 @@ PUBLIC = "http://127.0.0.1:8080"
 
 
 @pytest.fixture
-def env(
-    mongodb_uri: str, mongo_db: Database, sandbox: RunningSandbox, secret_key: str
-) -> dict[str, str]:
+def env(shell_env: dict[str, str]) -> dict[str, str]:
     """A shell's settings for this test's database and sandbox."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ZBSYNC_")}
-    return base | {
-        "ZBSYNC_MONGODB_URI": with_database(mongodb_uri, mongo_db.name),
-        "ZBSYNC_ZOHO_CLIENT_ID": CREDENTIALS.client_id,
-        "ZBSYNC_ZOHO_CLIENT_SECRET": CREDENTIALS.client_secret,
-        "ZBSYNC_ZOHO_ACCOUNTS_URL": sandbox.accounts_url,
-        "ZBSYNC_ZOHO_API_URL": sandbox.api_url,
-        "ZBSYNC_SECRET_KEY": secret_key,
-        "ZBSYNC_PUBLIC_URL": PUBLIC,
-        "ZBSYNC_LOG_FORMAT": "json",
-    }
+    return shell_env | {"ZBSYNC_PUBLIC_URL": PUBLIC}
 
 
 async def _zbsync(env: dict[str, str], *args: str) -> tuple[int, str, str]:
