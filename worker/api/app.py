@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import connection, health, invoices, openapi, orders, reconcile, settings
+from . import connection, health, invoices, openapi, orders, preflight, reconcile, settings
 from .auth import bearer_auth
 from .errors import json_errors
 from .services import CONNECTION, SERVICES, ApiServices, ConnectionControl
@@ -18,6 +18,7 @@ ROUTES = [
     web.delete("/api/orders/{order_id}/invoice", invoices.delete),
     web.get("/api/invoice-numbers", orders.invoice_numbers),
     web.post("/api/reconcile", reconcile.run_pass),
+    web.get("/api/preflight", preflight.get_preflight),
     web.get("/oauth/connect", connection.connect),
     web.get("/oauth/callback", connection.callback),
     web.get("/api/connection", connection.get_connection),

@@ -108,6 +108,23 @@ SETTINGS: Json = {
         },
     },
 }
+PREFLIGHT: Json = {
+    "type": "object",
+    "properties": {
+        "ok": {"type": "boolean", "description": "no problem found"},
+        "problems": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "fix": {"type": "string", "description": "what the admin should do"},
+                },
+            },
+        },
+    },
+}
 SETTINGS_CHANGE: Json = {
     "type": "object",
     "additionalProperties": False,
@@ -231,6 +248,15 @@ PATHS: Json = {
             "responses": {
                 "200": _answer("the pass's summary", {"type": "object"}),
                 **_errors(401, 409),
+            },
+        }
+    },
+    "/api/preflight": {
+        "get": {
+            "summary": "The preflight check: each problem with its fix (zbsync check)",
+            "responses": {
+                "200": _answer("ok, and the problems", PREFLIGHT),
+                **_errors(401, 503),
             },
         }
     },

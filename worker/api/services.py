@@ -7,9 +7,18 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from ..domain.preflight import Problem
 from ..reconcile.passes import PassSummary
 from ..sync.manual import ManualActions
 from ..sync.ports import AuditLog, OrderStore, SettingsStore
+
+
+class Preflight(Protocol):
+    """The preflight check (``bootstrap.inspection.check``)."""
+
+    async def __call__(self) -> list[Problem]:
+        """Each problem with its fix; empty when orders can become invoices."""
+        ...
 
 
 class Reconcile(Protocol):
@@ -40,6 +49,7 @@ class ApiServices:
     manual: ManualActions
     reconcile: Reconcile | None
     settings: SettingsParts | None = None  # None: the settings endpoints answer 503
+    preflight: Preflight | None = None  # None: the preflight endpoint answers 503
 
 
 SERVICES = web.AppKey("services", ApiServices)

@@ -7,11 +7,13 @@ from aiohttp import web
 
 from ..api import ApiServices, SettingsParts, build_app
 from ..config import Settings
+from ..domain.preflight import Problem
 from ..store.mongo import Database
 from ..store.settings import SettingsRepository
+from . import inspection
 from .connection import ConnectionControl
 from .console_settings import AppliedSettings
-from .replica import Worker
+from .replica import Worker, replica_name
 
 
 def build_admin_api(
@@ -30,8 +32,19 @@ def build_admin_api(
         applied.environment.explicit,
         applied.resolution.values,
     )
+
+    async def preflight() -> list[Problem]:
+        return await inspection.check(
+            applied.settings, db, http, owner=replica_name(), tax_map=applied.tax_map
+        )
+
     parts = ApiServices(
-        worker.stores.orders, worker.stores.audit, worker.manual, worker.reconcile, console
+        worker.stores.orders,
+        worker.stores.audit,
+        worker.manual,
+        worker.reconcile,
+        console,
+        preflight,
     )
     connection = ConnectionControl(settings, db, http)
     return build_app(parts, settings.admin_token.get_secret_value(), connection)
