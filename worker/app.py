@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 import aiohttp
@@ -100,86 +102,77 @@ def _start_reconciler(worker: Worker) -> asyncio.Task[None] | None:
     return asyncio.create_task(worker.reconciler.run_forever(), name="reconciler")
 
 
-async def reconcile_once(settings: Settings) -> PassSummary | None:
-    """``zbsync reconcile``: one manual pass (always runs, auto sync or not)."""
-    require_for_run(settings)
+@asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[Database]:
+    """The database for one command, closed after it."""
     mongo, db = open_database(str(settings.mongodb_uri))
     try:
-        async with aiohttp.ClientSession() as http:
-            applied = await console_settings(settings, db, record=False)
-            settings = applied.settings
-            worker = build_worker(settings, db, http, replica_name(), tax_map=applied.tax_map)
-            await _prepare_database(settings, db, worker)
-            if worker.reconcile is None:
-                return None
-            return await worker.reconcile.run(manual=True)
+        yield db
     finally:
         await mongo.close()
+
+
+@asynccontextmanager
+async def _one_off_worker(settings: Settings) -> AsyncIterator[Worker]:
+    """A worker built for one command (not consuming), with the console's settings applied
+    but not recorded as a start."""
+    require_for_run(settings)
+    async with _database(settings) as db, aiohttp.ClientSession() as http:
+        applied = await console_settings(settings, db, record=False)
+        worker = build_worker(applied.settings, db, http, replica_name(), tax_map=applied.tax_map)
+        await _prepare_database(applied.settings, db, worker)
+        yield worker
+
+
+async def reconcile_once(settings: Settings) -> PassSummary | None:
+    """``zbsync reconcile``: one manual pass (always runs, auto sync or not)."""
+    async with _one_off_worker(settings) as worker:
+        if worker.reconcile is None:
+            return None
+        return await worker.reconcile.run(manual=True)
 
 
 async def check_once(settings: Settings) -> list[Problem]:
     """``zbsync check``: the preflight's problems, each with its fix."""
-    mongo, db = open_database(str(settings.mongodb_uri))
-    try:
+    async with _database(settings) as db:
         await connect_from_environment(settings, db, SystemClock())
         async with aiohttp.ClientSession() as http:
             return await inspection.check(settings, db, http, owner=replica_name())
-    finally:
-        await mongo.close()
 
 
 async def connect_url(settings: Settings, data_center: str | None) -> str:
     """``zbsync connect``: the authorization URL (its state stored as the console's is)."""
-    mongo, db = open_database(str(settings.mongodb_uri))
-    try:
-        async with aiohttp.ClientSession() as http:
-            control = ConnectionControl(settings, db, http)
-            url, _state = await control.begin(data_center, browser_bound=False)
-            return url
-    finally:
-        await mongo.close()
+    async with _database(settings) as db, aiohttp.ClientSession() as http:
+        url, _state = await ConnectionControl(settings, db, http).begin(
+            data_center, browser_bound=False
+        )
+        return url
 
 
 async def connect_with_code(
     settings: Settings, code: str, state: str | None, accounts_server: str | None
 ) -> list[dict[str, Any]]:
     """``zbsync connect --code``: exchange the code; the organizations the token sees."""
-    mongo, db = open_database(str(settings.mongodb_uri))
-    try:
-        async with aiohttp.ClientSession() as http:
-            control = ConnectionControl(settings, db, http)
-            return await control.finish_headless(code, state, accounts_server)
-    finally:
-        await mongo.close()
+    async with _database(settings) as db, aiohttp.ClientSession() as http:
+        control = ConnectionControl(settings, db, http)
+        return await control.finish_headless(code, state, accounts_server)
 
 
 async def status_once(settings: Settings) -> inspection.Status:
     """``zbsync status``: the shared state, read from MongoDB only."""
-    mongo, db = open_database(str(settings.mongodb_uri))
-    try:
+    async with _database(settings) as db:
         return await inspection.status(settings, db)
-    finally:
-        await mongo.close()
 
 
 async def act_on_order(settings: Settings, order_id: str, action: ManualAction) -> ManualResult:
     """``zbsync sync`` / ``zbsync delete``: one manual action, on the per-order path (when
     a running replica holds the order, it is recorded and that replica carries it out).
     ``UnknownOrder`` / ``NotAllowed`` when the order's state refuses it."""
-    require_for_run(settings)
-    mongo, db = open_database(str(settings.mongodb_uri))
-    try:
-        async with aiohttp.ClientSession() as http:
-            applied = await console_settings(settings, db, record=False)
-            settings = applied.settings
-            worker = build_worker(settings, db, http, replica_name(), tax_map=applied.tax_map)
-            await _prepare_database(settings, db, worker)
-            assert worker.manual is not None
-            if action == "delete":
-                return await worker.manual.delete_invoice(order_id, CLI_ACTOR)
-            return await worker.manual.generate(order_id, CLI_ACTOR)
-    finally:
-        await mongo.close()
+    async with _one_off_worker(settings) as worker:
+        assert worker.manual is not None
+        if action == "delete":
+            return await worker.manual.delete_invoice(order_id, CLI_ACTOR)
+        return await worker.manual.generate(order_id, CLI_ACTOR)
 
 
 def _stop_signal() -> asyncio.Event:
