@@ -1,7 +1,8 @@
 # Two commands for a fresh machine: `make demo` runs the product, `make test` runs the tests.
 # Each creates .venv, installs what it needs and makes sure the local services answer.
 # `make test` is `lint`, `typecheck`, `layers` (import-linter contracts), `constraints`, `unit`
-# (no services) and `integration` (the tests that need RabbitMQ or MongoDB); each also runs alone.
+# (no services) and `integration` (the tests that need RabbitMQ, MongoDB or a browser: Debian's
+# chromium, installed when missing); each also runs alone.
 # `make bench` runs the benchmarks (outside `make test`; docs/operations.md#benchmarks); each also
 # runs alone (`make bench-efficiency` ...), prints its tables and writes bench/results/<name>.json
 # and bench/RESULTS.md.
@@ -11,7 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Tests are marked by the services they use (tests/conftest.py).
-SERVICES := rabbitmq or mongodb
+SERVICES := rabbitmq or mongodb or browser
 
 BENCHES := bench-efficiency bench-fresh-db bench-intake bench-latency bench-burst
 
@@ -41,7 +42,7 @@ unit: install
 	$(BIN)/pytest -m "not ($(SERVICES))"
 
 integration: install
-	scripts/ensure-services rabbitmq
+	scripts/ensure-services rabbitmq chromium
 	$(BIN)/pytest -m "$(SERVICES)"
 
 services:

@@ -10,6 +10,7 @@ from aiohttp.typedefs import Handler, Middleware
 from .errors import error_response
 
 AUTHORIZED = web.RequestKey("authorized", bool)  # the request carries the admin token
+SIGNED_IN = web.RequestKey("signed_in", bool)  # the console's session (``worker.console``)
 
 
 def bearer_auth(admin_token: str) -> Middleware:

@@ -1,18 +1,22 @@
 """Connecting Zoho: ``/oauth/connect``, ``/oauth/callback``, ``/api/connection``,
 ``/api/organizations`` (SPEC §7).
 
-``/oauth/connect`` answers only the admin; until the console has a session
-cookie that means the bearer token. The state it issues is also set in an
+``/oauth/connect`` answers only the admin: the bearer token or the console's
+session. The state it issues is also set in an
 HttpOnly cookie, so only the browser that started a consent can finish it.
 """
 
 from __future__ import annotations
 
-from aiohttp import web
+from typing import Any
 
-from .auth import AUTHORIZED
+from aiohttp import web
+from yarl import URL
+
+from ..zoho.errors import ConsentRefused
+from .auth import AUTHORIZED, SIGNED_IN
 from .errors import ApiError
-from .services import CONNECTION, ConnectionControl
+from .services import CONNECTION, CONSENT_LANDING, ConnectionControl
 
 STATE_COOKIE = "zbsync_oauth_state"
 
@@ -25,9 +29,8 @@ def _control(request: web.Request) -> ConnectionControl:
 
 async def connect(request: web.Request) -> web.StreamResponse:
     """Send the admin's browser to Zoho's consent page for ``dc``."""
-    # TODO(console): also accept the console's session cookie once the console exists.
-    if not request.get(AUTHORIZED, False):
-        raise ApiError(401, "unauthorized", "a valid admin bearer token is needed")
+    if not (request.get(AUTHORIZED, False) or request.get(SIGNED_IN, False)):
+        raise ApiError(401, "unauthorized", "sign in to the console or send the admin token")
     url, state = await _control(request).begin(request.query.get("dc") or None, browser_bound=True)
     response = web.Response(status=302, headers={"Location": url})
     response.set_cookie(
@@ -38,22 +41,39 @@ async def connect(request: web.Request) -> web.StreamResponse:
 
 
 async def callback(request: web.Request) -> web.Response:
-    """Zoho's redirect back: check the state and the accounts server, exchange the code."""
+    """Zoho's redirect back: check the state and the accounts server, exchange the code.
+    A browser goes on to the console's landing page (when there is a console), others get JSON."""
+    landing = request.app.get(CONSENT_LANDING) if _browser(request) else None
+    try:
+        organizations = await _finish(request)
+    except (ApiError, ConsentRefused) as exc:
+        if landing is None:
+            raise
+        raise web.HTTPSeeOther(URL(landing).with_query(error=str(exc))) from None
+    response: web.Response = web.json_response({"connected": True, "organizations": organizations})
+    if landing is not None:
+        response = web.Response(status=303, headers={"Location": landing})
+    response.del_cookie(STATE_COOKIE, path="/oauth")
+    return response
+
+
+async def _finish(request: web.Request) -> list[dict[str, Any]]:
     query = request.query
     if "error" in query:
         raise ApiError(400, "consent_refused", f"Zoho answered: {query['error']}")
     code = query.get("code", "")
     if not code:
         raise ApiError(400, "bad_input", "code: missing")
-    organizations = await _control(request).finish(
+    return await _control(request).finish(
         code,
         query.get("state", ""),
         query.get("accounts-server") or None,
         browser_state=request.cookies.get(STATE_COOKIE),
     )
-    response = web.json_response({"connected": True, "organizations": organizations})
-    response.del_cookie(STATE_COOKIE, path="/oauth")
-    return response
+
+
+def _browser(request: web.Request) -> bool:
+    return "text/html" in request.headers.get("Accept", "")
 
 
 async def get_connection(request: web.Request) -> web.Response:

@@ -22,14 +22,14 @@ log = structlog.get_logger(__name__)
 class ApiError(Exception):
     """An error answer: HTTP status, a stable code and a message for people."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.field = status, code, message, field
 
 
 def bad_input(field: str, message: str) -> ApiError:
     """400, naming the field that is wrong."""
-    return ApiError(400, "bad_input", f"{field}: {message}")
+    return ApiError(400, "bad_input", f"{field}: {message}", field)
 
 
 def error_response(status: int, code: str, message: str) -> web.Response:

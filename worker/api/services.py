@@ -87,3 +87,5 @@ class ConnectionControl(Protocol):
 
 
 CONNECTION = web.AppKey("connection", ConnectionControl)
+# Where a browser goes after Zoho's consent (the console's page), when a console is served.
+CONSENT_LANDING = web.AppKey("consent_landing", str)

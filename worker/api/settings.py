@@ -36,7 +36,15 @@ async def get_settings(request: web.Request) -> web.Response:
 async def patch_settings(request: web.Request) -> web.Response:
     """Store the given settings (each validated); the organization only with ``confirm``."""
     parts = _parts(request)
-    body = await _body(request)
+    await change_settings(parts, await _body(request))
+    return web.json_response(await _view(parts))
+
+
+async def change_settings(parts: SettingsParts, body: dict[str, Any]) -> None:
+    """Validate and store ``body`` (setting → JSON value, and ``confirm``); the API and the
+    console both save through here. ``ApiError`` 400 names a wrong field, 409 asks to confirm
+    an organization change."""
+    body = dict(body)
     confirm = body.pop("confirm", False)
     if not isinstance(confirm, bool):
         raise bad_input("confirm", "true or false")
@@ -51,7 +59,6 @@ async def patch_settings(request: web.Request) -> web.Response:
         if changes["organization_id"] != current:
             raise ApiError(409, "confirmation_required", ORGANIZATION_CHANGE)
     await parts.store.change(changes)
-    return web.json_response(await _view(parts))
 
 
 async def _body(request: web.Request) -> dict[str, Any]:

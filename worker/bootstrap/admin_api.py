@@ -1,4 +1,5 @@
-"""The admin API wired to one replica's parts (``zbsync run`` serves it)."""
+"""The admin API and the web console wired to one replica's parts (``zbsync run`` serves
+them)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from aiohttp import web
 
 from ..api import ApiServices, SettingsParts, build_app
 from ..config import Settings
+from ..console import ConsoleConfig, setup_console
 from ..domain.preflight import Problem
 from ..store.mongo import Database
 from ..store.settings import SettingsRepository
@@ -47,4 +49,14 @@ def build_admin_api(
         preflight,
     )
     connection = ConnectionControl(settings, db, http)
-    return build_app(parts, settings.admin_token.get_secret_value(), connection)
+    app = build_app(parts, settings.admin_token.get_secret_value(), connection)
+    assert settings.secret_key is not None  # require_for_run checked it
+    setup_console(
+        app,
+        ConsoleConfig(
+            settings.admin_token.get_secret_value(),
+            settings.secret_key.get_secret_value(),
+            str(settings.public_url) if settings.public_url else None,
+        ),
+    )
+    return app
