@@ -136,8 +136,11 @@ async def check_once(settings: Settings) -> list[Problem]:
     """``zbsync check``: the preflight's problems, each with its fix."""
     async with _database(settings) as db:
         await connect_from_environment(settings, db, SystemClock())
+        applied = await console_settings(settings, db, record=False)
         async with aiohttp.ClientSession() as http:
-            return await inspection.check(settings, db, http, owner=replica_name())
+            return await inspection.check(
+                applied.settings, db, http, owner=replica_name(), tax_map=applied.tax_map
+            )
 
 
 async def connect_url(settings: Settings, data_center: str | None) -> str:
