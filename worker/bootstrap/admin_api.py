@@ -46,5 +46,5 @@ def build_admin_api(
         console,
         preflight,
     )
-    connection = ConnectionControl(settings, db, http)
+    connection = ConnectionControl(settings, db, http, environment=applied.environment)
     return build_app(parts, settings.admin_token.get_secret_value(), connection)
