@@ -125,11 +125,12 @@ async def _one_off_worker(settings: Settings) -> AsyncIterator[Worker]:
 
 
 async def reconcile_once(settings: Settings) -> PassSummary | None:
-    """``zbsync reconcile``: one manual pass (always runs, auto sync or not)."""
+    """``zbsync reconcile``: one manual pass (always runs, auto sync or not), under the
+    reconciler's leader lease; ``PassRunning`` while a pass runs on a replica."""
     async with _one_off_worker(settings) as worker:
-        if worker.reconcile is None:
+        if worker.reconciler is None:
             return None
-        return await worker.reconcile.run(manual=True)
+        return await worker.reconciler.run_now()
 
 
 async def check_once(settings: Settings) -> list[Problem]:

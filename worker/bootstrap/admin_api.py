@@ -42,7 +42,7 @@ def build_admin_api(
         worker.stores.orders,
         worker.stores.audit,
         worker.manual,
-        worker.reconcile,
+        worker.reconciler,
         console,
         preflight,
     )
