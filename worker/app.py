@@ -125,19 +125,23 @@ async def _one_off_worker(settings: Settings) -> AsyncIterator[Worker]:
 
 
 async def reconcile_once(settings: Settings) -> PassSummary | None:
-    """``zbsync reconcile``: one manual pass (always runs, auto sync or not)."""
+    """``zbsync reconcile``: one manual pass (always runs, auto sync or not), under the
+    reconciler's leader lease; ``PassRunning`` while a pass runs on a replica."""
     async with _one_off_worker(settings) as worker:
-        if worker.reconcile is None:
+        if worker.reconciler is None:
             return None
-        return await worker.reconcile.run(manual=True)
+        return await worker.reconciler.run_now()
 
 
 async def check_once(settings: Settings) -> list[Problem]:
     """``zbsync check``: the preflight's problems, each with its fix."""
     async with _database(settings) as db:
         await connect_from_environment(settings, db, SystemClock())
+        applied = await console_settings(settings, db, record=False)
         async with aiohttp.ClientSession() as http:
-            return await inspection.check(settings, db, http, owner=replica_name())
+            return await inspection.check(
+                applied.settings, db, http, owner=replica_name(), tax_map=applied.tax_map
+            )
 
 
 async def connect_url(settings: Settings, data_center: str | None) -> str:

@@ -111,11 +111,16 @@ def _reconcile(_args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from .app import reconcile_once
+    from .reconcile.runner import PassRunning
 
     settings = load_settings()
     configure_logging(settings.log_format, level=logging.WARNING)
-    with _services_answer(settings):
-        summary = asyncio.run(reconcile_once(settings))
+    try:
+        with _services_answer(settings):
+            summary = asyncio.run(reconcile_once(settings))
+    except PassRunning as exc:
+        print(f"zbsync reconcile: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if summary is None:
         print("zbsync: no organization chosen (ZBSYNC_ZOHO_ORGANIZATION_ID): nothing to reconcile")
         return EXIT_FAILED

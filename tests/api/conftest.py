@@ -39,7 +39,7 @@ class Api:
 async def api(harness: Harness) -> AsyncIterator[Api]:
     """The API over the harness, on 127.0.0.1 and a free port."""
     manual = ManualActions(harness.orders, harness.audit, harness.service, harness.clock)
-    parts = ApiServices(harness.orders, harness.audit, manual, harness.reconcile_pass())
+    parts = ApiServices(harness.orders, harness.audit, manual, harness.reconciler())
     runner = await serve(build_app(parts, ADMIN_TOKEN), "127.0.0.1", 0, grace_seconds=5)
     host, port = runner.addresses[0][:2]
     try:

@@ -20,15 +20,20 @@ from tests.support.sync_harness import Harness
 from tests.support.zoho_fixtures import CREDENTIALS
 from worker.api import ApiServices, build_app, serve
 from worker.bootstrap.connection import ConnectionControl
+from worker.clock import SystemClock
 from worker.config import Settings
+from worker.domain.budget_ledger import BudgetLimits
 from worker.domain.connection import StoredConnection
+from worker.store.budget import BudgetRepository
 from worker.store.connection import ConnectionRepository
+from worker.store.settings import SettingsRepository
 from worker.sync.manual import ManualActions
 from worker.zoho.consent import SCOPES
 from worker.zoho.errors import ConnectionBroken
 from worker.zoho.oauth import TokenEndpoint
 
 COOKIE = "zbsync_oauth_state"
+SANDBOX_ORG = "20061234567"
 
 
 @dataclass
@@ -248,3 +253,34 @@ async def test_a_token_already_revoked_at_zoho_is_still_forgotten(served: Served
     async with served.http.delete(f"{served.base}/api/connection", headers=AUTH) as resp:
         assert (resp.status, await resp.json()) == (200, {"disconnected": True})
     assert await served.stored() is None
+
+
+async def test_the_status_shows_the_consoles_organization_and_data_center(served: Served) -> None:
+    async with served.http.delete(f"{served.base}/api/connection", headers=AUTH) as resp:
+        assert resp.status == 200  # the harness connected: the data center shown is then Zoho's
+    await SettingsRepository(served.harness.db).change(
+        {"data_center": "com", "organization_id": SANDBOX_ORG}
+    )
+
+    status, connection = await _get_api(served, "/api/connection")
+
+    assert status == 200
+    assert connection["connected"] is False
+    assert (connection["data_center"], connection["organization_id"]) == ("com", SANDBOX_ORG)
+
+
+async def test_the_organizations_are_read_for_the_consoles_organization(served: Served) -> None:
+    callback, cookie, _ = await _consent(served)
+    assert (await _get(served, callback, cookie))[0] == 200
+    await SettingsRepository(served.harness.db).change({"organization_id": SANDBOX_ORG})
+    budget = BudgetRepository(served.harness.db)
+    limits = BudgetLimits(requests_per_window=100, daily_limit=1000, max_concurrency=5)
+    before = (await budget.usage(SANDBOX_ORG, SystemClock().now_ms(), limits)).today
+
+    status, orgs = await _get_api(served, "/api/organizations")
+
+    assert status == 200
+    assert orgs["organizations"][0]["organization_id"] == SANDBOX_ORG
+    after = (await budget.usage(SANDBOX_ORG, SystemClock().now_ms(), limits)).today
+    assert after == before + 1  # the call counted in the chosen organization's budget
+    assert (await _get_api(served, "/api/connection"))[1]["organization_id"] == SANDBOX_ORG

@@ -9,6 +9,8 @@ import pytest
 
 from tests.api.conftest import Api
 from tests.support.orders import event, order_data
+from worker.clock import SystemClock
+from worker.store.leases import Leases
 from worker.sync.policy import SyncPolicy
 
 AUTO_SYNC_OFF = SyncPolicy(auto_sync=False, list_lag_wait_ms=0)
@@ -104,6 +106,17 @@ async def test_reconcile_runs_a_pass_now(api: Api) -> None:
     assert status == 200
     assert (body["manual"], body["found"], body["synced"]) == (True, 1, 1)
     assert len(await api.harness.calls("invoices.create")) == 1
+
+
+async def test_reconcile_answers_409_while_another_replica_runs_a_pass(api: Api) -> None:
+    await api.harness.receive(event("order.paid", order_data("1001")))
+    lease, now = "reconciler:20061234567", SystemClock().now_ms()
+    assert await Leases(api.harness.db).acquire(lease, "replica-b", 60_000, now) is not None
+
+    status, body = await api.call("POST", "/api/reconcile")
+
+    assert (status, body["error"]["code"]) == (409, "reconcile_running")
+    assert await api.harness.calls("invoices.create") == []
 
 
 @pytest.mark.parametrize("sync_policy", [AUTO_SYNC_OFF])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
@@ -12,13 +13,17 @@ from cryptography.fernet import Fernet
 
 from tests.support.orders import event, order_data
 from tests.support.stepping_clock import SteppingClock
-from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
+from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code, sandbox_state
+from worker.api import serve
+from worker.bootstrap import build_admin_api, build_worker, console_settings
+from worker.config import load_settings
 from worker.domain.connection import StoredConnection
 from worker.store.audit import AuditTrail
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
 from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
+from worker.store.settings import SettingsRepository
 from worker.sync.intake import take_in
 from worker.zoho.connect import store_refresh_token
 from worker.zoho.oauth import TokenEndpoint
@@ -137,6 +142,57 @@ async def test_check_asks_for_the_scopes_a_token_lacks(
     assert code == 1
     assert out.startswith(f"not_authorised: Zoho refused this token for organization {ORG}")
     assert "ZohoBooks.settings.READ" in out
+
+
+async def _api_preflight(env: dict[str, str], db: Database, http: aiohttp.ClientSession) -> str:
+    """``GET /api/preflight`` of a replica wired as ``zbsync run`` wires it, in this process."""
+    variables = {k[len("ZBSYNC_") :].lower(): v for k, v in env.items() if k.startswith("ZBSYNC_")}
+    settings = load_settings(_env_file=None, admin_token="t", **variables)
+    applied = await console_settings(settings, db, record=False)
+    worker = build_worker(applied.settings, db, http, "api", tax_map=applied.tax_map)
+    app = build_admin_api(applied.settings, worker, applied, db, http)
+    runner = await serve(app, "127.0.0.1", 0, grace_seconds=5)
+    host, port = runner.addresses[0][:2]
+    try:
+        url = f"http://{host}:{port}/api/preflight"
+        async with http.get(url, headers={"Authorization": "Bearer t"}) as resp:
+            problems = (await resp.json())["problems"]
+    finally:
+        await runner.cleanup()
+    return ",".join(p["code"] for p in problems) or "ok"
+
+
+async def test_check_and_the_api_use_the_stored_tax_map_alike(
+    env: dict[str, str],
+    mongo_db: Database,
+    connected: StoredConnection,
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+) -> None:
+    line = {"name": "Pasta", "quantity": 1, "unit_price": "10.00", "tax_rate": "10"}
+    await _paid(mongo_db, "1", lines=[line], discounts=[], shipping=None, total="11.00")
+
+    async def both() -> tuple[str, str]:
+        code, out = await _zbsync(env, "check")
+        check = (
+            "ok"
+            if code == 0
+            else ",".join(
+                row.split(": ")[0] for row in out.splitlines() if ": " in row and row[0] != " "
+            )
+        )
+        return check, await _api_preflight(env, mongo_db, http)
+
+    before = await both()
+    state = await sandbox_state(http, sandbox)
+    taxes = state["books"][ORG]["taxes"]  # type: ignore[index]
+    tax_id = next(t["tax_id"] for t in taxes if t["tax_name"] == "IVA 10%")
+    await SettingsRepository(mongo_db).change({"tax_map": {Decimal(10): tax_id}})
+    after = await both()
+
+    assert before[0].startswith("ambiguous_tax")
+    assert before[0] == before[1]
+    assert after == ("ok", "ok")
 
 
 async def test_check_refuses_a_connection_in_another_data_center(

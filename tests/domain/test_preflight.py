@@ -9,16 +9,16 @@ import pytest
 
 from tests.support.mapping import CATALOG, TAXES
 from worker.domain.preflight import (
-    REQUIRED_SCOPES,
     ConnectionFacts,
     PreflightFacts,
     Problem,
     preflight,
-    scope_granted,
     unreadable_connection,
 )
 from worker.domain.problems import MappingProblem
+from worker.domain.scopes import NEEDED_OPERATIONS, REQUIRED_SCOPES, scope_granted, scope_name
 from worker.domain.taxes import choose_tax
+from worker.zoho.consent import SCOPES
 
 D = Decimal
 CONNECTED = ConnectionFacts("connected", "eu")
@@ -135,8 +135,35 @@ def test_missing_scopes_are_named() -> None:
     granted = frozenset({"ZohoBooks.invoices.ALL", "ZohoBooks.settings.READ"})
     [problem] = preflight(replace(READY, scopes=granted))
     assert problem.code == "missing_scopes"
-    assert "ZohoBooks.contacts.ALL" in problem.message
-    assert "ZohoBooks.contacts.ALL" in problem.fix
+    assert "ZohoBooks.contacts.CREATE, ZohoBooks.contacts.READ" in problem.message
+    assert "ZohoBooks.contacts.UPDATE" in problem.fix
+
+
+def test_the_scopes_our_connect_flow_asks_for_pass() -> None:
+    asked = frozenset(SCOPES.split(","))
+    assert preflight(replace(READY, scopes=asked)) == []
+
+
+def test_module_wide_scopes_pass() -> None:
+    granted = frozenset(
+        {"ZohoBooks.contacts.ALL", "ZohoBooks.invoices.ALL", "zohobooks.settings.all"}
+    )
+    assert preflight(replace(READY, scopes=granted)) == []
+    assert preflight(replace(READY, scopes=frozenset({"ZohoBooks.fullaccess.all"}))) == []
+
+
+def test_a_token_without_invoice_delete_is_told_to_reconnect() -> None:
+    granted = frozenset(SCOPES.split(",")) - {"ZohoBooks.invoices.DELETE"}
+    [problem] = preflight(replace(READY, scopes=granted))
+    assert problem.code == "missing_scopes"
+    assert problem.message == "the Zoho token lacks ZohoBooks.invoices.DELETE"
+    assert "connect Zoho again" in problem.fix
+    assert "ZohoBooks.invoices.DELETE" in problem.fix
+
+
+def test_every_needed_operation_is_asked_for_and_checked() -> None:
+    assert ",".join(scope_name(m, op) for m, op in NEEDED_OPERATIONS) == SCOPES
+    assert set(REQUIRED_SCOPES) == set(SCOPES.split(","))
 
 
 def test_unknown_scopes_are_not_a_problem() -> None:

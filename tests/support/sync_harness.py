@@ -28,6 +28,8 @@ from worker.domain.invoice_mapping import MappingSettings
 from worker.events import OrderEvent
 from worker.reconcile.feed import OrderFeed
 from worker.reconcile.passes import PassSettings, ReconcilePass
+from worker.reconcile.runner import Reconciler
+from worker.store.leases import Leases
 from worker.store.mongo import Database
 from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
@@ -75,6 +77,18 @@ class Harness:
             clock=SystemClock(),
             owner=owner,
             settings=settings,
+        )
+
+    def reconciler(self, *, owner: str = "a", auto_sync: bool = True) -> Reconciler:
+        """Replica ``owner``'s reconciler over this harness: its leader lease in MongoDB."""
+        return Reconciler(
+            self.reconcile_pass(auto_sync=auto_sync, owner=owner),
+            Leases(self.db),
+            ReconcilerStore(self.db),
+            SystemClock(),
+            organization_id="20061234567",
+            owner=owner,
+            interval_ms=600_000,
         )
 
     async def receive(self, event: OrderEvent) -> Intake:

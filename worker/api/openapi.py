@@ -245,9 +245,16 @@ PATHS: Json = {
     "/api/reconcile": {
         "post": {
             "summary": "Run a reconciler pass now",
+            "description": "Takes the reconciler's leader lease, as a periodic pass does: 409 "
+            "`reconcile_running` while a pass runs on any replica, 409 `not_connected` before "
+            "Zoho is connected and an organization chosen.",
             "responses": {
                 "200": _answer("the pass's summary", {"type": "object"}),
-                **_errors(401, 409),
+                **_errors(401),
+                "409": _answer(
+                    "reconcile_running: a pass is running; not_connected: no organization yet",
+                    {"$ref": "#/components/schemas/Error"},
+                ),
             },
         }
     },

@@ -22,10 +22,10 @@ class Preflight(Protocol):
 
 
 class Reconcile(Protocol):
-    """One reconciler pass (``reconcile.passes.ReconcilePass``)."""
+    """Manual reconciler passes (``reconcile.runner.Reconciler``)."""
 
-    async def run(self, *, manual: bool) -> PassSummary:
-        """Run a pass now."""
+    async def run_now(self) -> PassSummary:
+        """Run a manual pass now; ``reconcile.runner.PassRunning`` while another pass runs."""
         ...
 
 

@@ -44,11 +44,11 @@ def build_admin_api(
         worker.stores.orders,
         worker.stores.audit,
         worker.manual,
-        worker.reconcile,
+        worker.reconciler,
         console,
         preflight,
     )
-    connection = ConnectionControl(settings, db, http)
+    connection = ConnectionControl(settings, db, http, environment=applied.environment)
     app = build_app(parts, settings.admin_token.get_secret_value(), connection)
     assert settings.secret_key is not None  # require_for_run checked it
     setup_console(

@@ -9,17 +9,15 @@ the admin should do. A rate passes exactly when mapping would find its tax
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .catalog import Catalog
 from .problems import MappingProblem
+from .scopes import REQUIRED_SCOPES, missing_scopes
 from .taxes import choose_tax
 
-# What the worker calls: contacts and invoices read and written, taxes and currencies read.
-REQUIRED_SCOPES = ("ZohoBooks.contacts.ALL", "ZohoBooks.invoices.ALL", "ZohoBooks.settings.READ")
-FULL_ACCESS = "zohobooks.fullaccess.all"
 RECONNECT = (
     "connect Zoho again from the console (Connection), or set a new ZBSYNC_ZOHO_REFRESH_TOKEN"
 )
@@ -117,23 +115,17 @@ def _connection(facts: PreflightFacts) -> list[Problem]:
 def _scopes(granted: frozenset[str] | None) -> list[Problem]:
     if granted is None:
         return []
-    missing = [scope for scope in REQUIRED_SCOPES if not scope_granted(granted, scope)]
+    missing = missing_scopes(granted)
     if not missing:
         return []
     return [
         Problem(
             "missing_scopes",
             f"the Zoho token lacks {', '.join(missing)}",
-            f"connect again granting {','.join(REQUIRED_SCOPES)}",
+            f"connect Zoho again granting {','.join(REQUIRED_SCOPES)}: from the console "
+            "(Connection), or with a new ZBSYNC_ZOHO_REFRESH_TOKEN",
         )
     ]
-
-
-def scope_granted(granted: Iterable[str], needed: str) -> bool:
-    """Whether ``needed`` is covered: itself, its module's ``ALL``, or full access."""
-    module = needed.rsplit(".", 1)[0]
-    accepted = {needed.lower(), f"{module}.all".lower(), FULL_ACCESS}
-    return any(scope.lower() in accepted for scope in granted)
 
 
 def _no_organization() -> Problem:

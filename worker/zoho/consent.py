@@ -19,6 +19,7 @@ import structlog
 from ..clock import Clock
 from ..domain.connection import StoredConnection
 from ..domain.consent import ConsentState
+from ..domain.scopes import REQUIRED_SCOPES
 from .connect import store_refresh_token
 from .datacenters import AUTHORIZE_PATH, DATA_CENTERS
 from .errors import ConsentRefused, PermanentZohoError
@@ -28,11 +29,7 @@ from .ports import ConnectionRecord, ConsentStates
 log = structlog.get_logger(__name__)
 
 # Least privilege for the sync (API notes §2.2): one comma-separated string, no spaces.
-SCOPES = (
-    "ZohoBooks.contacts.CREATE,ZohoBooks.contacts.READ,ZohoBooks.contacts.UPDATE,"
-    "ZohoBooks.invoices.CREATE,ZohoBooks.invoices.READ,ZohoBooks.invoices.UPDATE,"
-    "ZohoBooks.invoices.DELETE,ZohoBooks.settings.READ"
-)
+SCOPES = ",".join(REQUIRED_SCOPES)
 STATE_TTL_MS = 10 * 60_000
 
 
