@@ -21,10 +21,14 @@ from tests.support.rabbit import RabbitNames, delete_declared
 from worker.logs import configure_logging
 from worker.store.mongo import Database, open_database, with_database
 
-pytest_plugins = ["tests.support.zoho_fixtures", "tests.support.sync_harness"]
+pytest_plugins = [
+    "tests.support.zoho_fixtures",
+    "tests.support.sync_harness",
+    "tests.support.browser",
+]
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
-_MARKERS_BY_FIXTURE = {"mongodb_uri": "mongodb", "amqp_url": "rabbitmq"}
+_MARKERS_BY_FIXTURE = {"mongodb_uri": "mongodb", "amqp_url": "rabbitmq", "chromium": "browser"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
