@@ -45,7 +45,7 @@ async def _unconnected_worker(stack: Stack) -> tuple[WorkerProcess, str]:
 async def _signed_in(
     browser: Browser, base: str, lang: str, size: str
 ) -> tuple[BrowserContext, Page]:
-    context = await browser.new_context(locale=LOCALES[lang], viewport=SIZES[size])  # type: ignore[arg-type]
+    context = await browser.new_context(locale=LOCALES[lang], viewport=SIZES[size])
     page = await context.new_page()
     await page.goto(base + "/")
     await expect(page).to_have_url(re.compile(r"/sign-in\?next=/$"))
