@@ -1,6 +1,9 @@
 """``GET`` and ``PATCH /api/settings``: the settings the console can change (SPEC §7, §9).
 
-A change is stored in MongoDB and applies at each replica's next start.
+A change is stored in MongoDB. Auto sync, the reference template, the labels and
+the tax map apply live: at once on the replica that took the ``PATCH``, within
+``SETTINGS_REFRESH`` seconds on the others. The data center and the organization
+apply at each replica's next start (``restart_needed``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from typing import Any
 
 from aiohttp import web
 
-from ..domain.console_settings import FIELDS, SettingRejected, parse_value, resolve
+from ..domain.console_settings import (
+    FIELDS,
+    RESTART_FIELDS,
+    SettingRejected,
+    parse_value,
+    resolve,
+)
 from .errors import ApiError, bad_input
 from .services import SettingsParts, services
 
@@ -29,7 +38,8 @@ def _parts(request: web.Request) -> SettingsParts:
 
 
 async def get_settings(request: web.Request) -> web.Response:
-    """Each setting's value as the next start uses it, and where it comes from."""
+    """Each setting's value in force (or, for the data center and the organization, as the
+    next start uses it), where it comes from, and which need a restart."""
     return web.json_response(await _view(_parts(request)))
 
 
@@ -51,6 +61,8 @@ async def patch_settings(request: web.Request) -> web.Response:
         if changes["organization_id"] != current:
             raise ApiError(409, "confirmation_required", ORGANIZATION_CHANGE)
     await parts.store.change(changes)
+    if parts.live is not None:
+        await parts.live.refresh()
     return web.json_response(await _view(parts))
 
 
@@ -70,7 +82,12 @@ async def _view(parts: SettingsParts) -> dict[str, Any]:
         name: {"value": _json(resolution.values[name]), "source": resolution.sources[name]}
         for name in FIELDS
     }
-    pending = [name for name in FIELDS if resolution.values[name] != parts.running.get(name)]
+    running = parts.running if parts.live is None else parts.live.running()
+    # Without live settings (a process that only serves the API) every change waits for a start.
+    restart = RESTART_FIELDS if parts.live is not None else frozenset(FIELDS)
+    pending = [
+        name for name in FIELDS if name in restart and resolution.values[name] != running.get(name)
+    ]
     return {"settings": settings, "restart_needed": pending}
 
 
