@@ -30,8 +30,10 @@ from ..clock import Clock
 from ..domain.console_settings import LIVE_FIELDS, resolve
 from ..domain.lanes import Lane
 from ..reconcile.backfill import note_auto_sync
+from ..reconcile.ports import ReconcilerState
+from ..sync.invoice_index import InvoiceIndex
 from ..sync.policy import LivePolicy, SyncPolicy
-from ..sync.ports import SettingsStore
+from ..sync.ports import OrderStore, SettingsStore
 from .console_settings import AppliedSettings, ConsoleEnvironment
 from .replica import Worker
 
@@ -112,21 +114,26 @@ class LiveSettings:
 class AutoSyncSwitch:
     """What a replica does when auto sync is switched in the console (``on_auto_sync``)."""
 
-    def __init__(self, worker: Worker, organization_id: str | None, clock: Clock) -> None:
-        self._worker, self._org, self._clock = worker, organization_id, clock
+    def __init__(
+        self,
+        reconciler: ReconcilerState,
+        orders: OrderStore,
+        index: InvoiceIndex | None,
+        clock: Clock,
+        *,
+        organization_id: str | None,
+    ) -> None:
+        self._reconciler, self._orders, self._index = reconciler, orders, index
+        self._clock, self._org = clock, organization_id
         self._checks: set[asyncio.Task[None]] = set()
 
     async def __call__(self, on: bool) -> None:
         """Remember the position and, switched on, queue the backlog and check the index."""
         if self._org:
             await note_auto_sync(
-                self._worker.stores.reconciler,
-                self._worker.orders,
-                self._clock,
-                organization_id=self._org,
-                auto_sync=on,
+                self._reconciler, self._orders, self._clock, organization_id=self._org, auto_sync=on
             )
-        index = self._worker.index
+        index = self._index
         if on and index is not None and not index.checked:
             # Until it is done, automatic creates look up in Zoho (or wait for it).
             task = asyncio.create_task(index.check_until_done(Lane.LIVE), name="index-check")
@@ -148,7 +155,11 @@ def live_settings(
 ) -> tuple[LiveSettings, AutoSyncSwitch]:
     """The live settings of ``worker`` (built from ``applied``), and its auto sync switch."""
     assert worker.policy is not None  # build_worker sets it
-    switch = AutoSyncSwitch(worker, applied.settings.zoho_organization_id, clock)
+    org = applied.settings.zoho_organization_id
+    stores = worker.stores
+    switch = AutoSyncSwitch(
+        stores.reconciler, stores.orders, worker.index, clock, organization_id=org
+    )
     live = LiveSettings(
         store, applied.environment, worker.policy, applied.resolution.values, on_auto_sync=switch
     )
