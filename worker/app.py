@@ -59,7 +59,7 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         applied = await console_settings(settings, db, record=True)
         settings = applied.settings
         worker = build_worker(settings, db, http, owner, tax_map=applied.tax_map, budget=budget)
-        live, switch = live_settings(applied, SettingsRepository(db), worker, SystemClock())
+        live, reactions = live_settings(applied, SettingsRepository(db), worker, SystemClock())
         await _prepare_database(settings, db, worker)
         api = await serve(
             build_admin_api(settings, worker, applied, db, http, live=live),
@@ -82,7 +82,7 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         background = [task for task in (reconciling, checking, refreshing) if task is not None]
         for task in background:
             task.cancel()
-        await switch.stop()
+        await reactions.stop()
         await worker.loop.stop(settings.shutdown_grace)
         await asyncio.gather(polling, *background, return_exceptions=True)
         await worker.consumer.close()

@@ -3,7 +3,7 @@ through ``PATCH /api/settings`` on one replica seen by another."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from tests.support.orders import event, order_data
 from tests.support.sync_harness import Harness
 from worker.api import ApiServices, SettingsParts, build_app, serve
 from worker.bootstrap.console_settings import AppliedSettings, apply_console_settings
-from worker.bootstrap.live_settings import AutoSyncSwitch, LiveSettings
+from worker.bootstrap.live_settings import LiveSettings, Reactions
 from worker.bootstrap.replica import sync_policy
 from worker.clock import SystemClock
 from worker.config import Settings, load_settings
@@ -24,6 +24,7 @@ from worker.domain.lanes import Lane
 from worker.sync.intake import take_in
 from worker.sync.manual import ManualActions
 from worker.sync.policy import LivePolicy
+from worker.sync.records import OrderRecord
 
 ORG = "20061234567"
 
@@ -40,14 +41,15 @@ async def _replica(store: MemorySettings, settings: Settings) -> tuple[LiveSetti
 
 
 class Switches:
-    """An ``on_auto_sync`` hook that records the positions, failing when told."""
+    """An ``on_change`` hook that records auto sync's positions, failing when told."""
 
     def __init__(self) -> None:
         self.seen: list[bool] = []
         self.fail = False
 
-    async def __call__(self, on: bool) -> None:
-        self.seen.append(on)
+    async def __call__(self, changed: tuple[str, ...], running: Mapping[str, Any]) -> None:
+        if "auto_sync" in changed:
+            self.seen.append(bool(running["auto_sync"]))
         if self.fail:
             raise ConnectionError("database away")
 
@@ -112,7 +114,7 @@ async def test_the_auto_sync_hook_runs_once_per_switch_and_again_after_it_failed
     policy = LivePolicy(sync_policy(applied.settings))
     switches = Switches()
     live = LiveSettings(
-        store, applied.environment, policy, applied.resolution.values, on_auto_sync=switches
+        store, applied.environment, policy, applied.resolution.values, on_change=switches
     )
 
     await store.change({"auto_sync": False})
@@ -132,18 +134,43 @@ async def test_the_auto_sync_hook_runs_once_per_switch_and_again_after_it_failed
 
 async def test_switching_auto_sync_on_queues_the_pending_orders_in_the_backfill_lane() -> None:
     orders, reconciler = MemoryOrders(), ReconcilerMemory()
-    switch = AutoSyncSwitch(reconciler, orders, None, SystemClock(), organization_id=ORG)
+    reactions = Reactions(reconciler, orders, None, SystemClock(), organization_id=ORG)
     for order_id in ("1", "2"):
         await take_in(orders, _NoAudit(), event("order.paid", order_data(order_id)), 0, "t")
         await orders.change(order_id, lambda r: r and r.replace(state="pending", due_at_ms=None))
 
-    await switch(False)
+    await reactions(("auto_sync",), {"auto_sync": False})
     assert await orders.due(SystemClock().now_ms(), limit=10) == []
-    await switch(True)
+    await reactions(("auto_sync", "discount_label"), {"auto_sync": True})
 
     due = await orders.due(SystemClock().now_ms(), limit=10)
     assert sorted(due) == [("1", Lane.BACKFILL.name), ("2", Lane.BACKFILL.name)]
     assert reconciler.states[ORG]["auto_sync_seen"] == "on"
+
+
+async def test_a_new_tax_map_queues_the_orders_an_unmatched_tax_holds() -> None:
+    orders = MemoryOrders()
+    reactions = Reactions(ReconcilerMemory(), orders, None, SystemClock(), organization_id=ORG)
+    for order_id, from_config in (("1", True), ("2", False)):
+        await take_in(orders, _NoAudit(), event("order.paid", order_data(order_id)), 0, "t")
+        await orders.change(order_id, _held(from_config))
+
+    await reactions(("shipping_label",), {})
+    assert await orders.due(SystemClock().now_ms(), limit=10) == []
+    await reactions(("tax_map",), {})
+
+    assert await orders.due(SystemClock().now_ms(), limit=10) == [("1", Lane.RECONCILER.name)]
+
+
+def _held(from_config: bool) -> Callable[[OrderRecord | None], OrderRecord | None]:
+    def change(record: OrderRecord | None) -> OrderRecord | None:
+        if record is None:
+            return None
+        return record.replace(
+            state="needs_attention", reason_from_config=from_config, due_at_ms=None
+        )
+
+    return change
 
 
 class _NoAudit:

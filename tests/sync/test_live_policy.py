@@ -9,10 +9,14 @@ from tests.support.sync_harness import Harness, build_harness
 from tests.support.zoho_fixtures import add_fault
 from worker.bootstrap.live_settings import with_console_values
 from worker.domain.invoice_mapping import MappingSettings
+from worker.reconcile.passes import PassSettings, ReconcilePass
 from worker.store.mongo import Database
+from worker.store.reconciler import ReconcilerStore
 from worker.sync.policy import LivePolicy, SyncPolicy
 from worker.zoho.books import ZohoBooks
 from zoho_sandbox import RunningSandbox
+
+ORG = "20061234567"
 
 
 def _live(harness: Harness) -> LivePolicy:
@@ -87,3 +91,28 @@ async def test_a_template_changed_after_a_lost_create_still_gives_one_invoice(
     invoices = (await harness.books())["invoices"]
     assert [i["reference_number"] for i in invoices] == ["NEW-2004"]
     assert len(await harness.calls("invoices.create")) == 1
+
+
+async def test_periodic_reconciler_passes_follow_auto_sync_in_force(harness: Harness) -> None:
+    periodic = ReconcilePass(
+        harness.orders,
+        harness.audit,
+        ReconcilerStore(harness.db),
+        service=harness.service,
+        catalogs=harness.catalogs,
+        index=harness.index,
+        feed=None,
+        clock=harness.clock,
+        owner="a",
+        settings=PassSettings(ORG, True, 600_000, 30 * 86_400_000),
+        live=_live(harness),
+    )
+    await harness.receive(event("order.paid", order_data("2005")))
+    _switch(harness, auto_sync=False)
+
+    off = await periodic.run(manual=False)
+    assert (off.found, await harness.calls("invoices.create")) == (0, [])
+
+    _switch(harness, auto_sync=True)
+    on = await periodic.run(manual=False)
+    assert (on.found, on.synced) == (1, 1)

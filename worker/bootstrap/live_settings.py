@@ -14,7 +14,10 @@ sync off stops automatic writes from the next pass on (a create already past
 its intent finishes: exactly-once needs that). Switching it on queues the
 orders that waited as ``pending`` in the backfill lane (``note_auto_sync``:
 every replica that notices asks, the first queues them) and checks the invoice
-index if this replica never did (it started with auto sync off).
+index if this replica never did (it started with auto sync off). A new tax map
+queues the orders a configuration problem (an unmatched tax) holds in
+``needs_attention``, as a changed tax setup in Zoho does. Invoices already made
+keep their template and labels until their order changes.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from .console_settings import AppliedSettings, ConsoleEnvironment
 from .replica import Worker
 
 log = structlog.get_logger(__name__)
-AutoSyncSwitched = Callable[[bool], Awaitable[None]]
+# The names of the live settings that changed, and every setting in force now.
+OnChange = Callable[[tuple[str, ...], Mapping[str, Any]], Awaitable[None]]
 
 
 def with_console_values(policy: SyncPolicy, values: Mapping[str, Any]) -> SyncPolicy:
@@ -63,11 +67,11 @@ class LiveSettings:
         policy: LivePolicy,
         started: Mapping[str, Any],
         *,
-        on_auto_sync: AutoSyncSwitched | None = None,
+        on_change: OnChange | None = None,
     ) -> None:
         self._store, self._environment, self._policy = store, environment, policy
         self._running = dict(started)
-        self._on_auto_sync = on_auto_sync
+        self._on_change = on_change
         self._applying = asyncio.Lock()  # a PATCH and the periodic look: one at a time
 
     def running(self) -> dict[str, Any]:
@@ -88,17 +92,17 @@ class LiveSettings:
             changed = tuple(name for name in LIVE_FIELDS if values[name] != self._running[name])
             if not changed:
                 return ()
-            was_on = self.auto_sync
+            before = {name: self._running[name] for name in changed}
             self._running.update({name: values[name] for name in changed})
             self._policy.replace(with_console_values(self._policy.current, self._running))
             log.info("console settings applied", settings=list(changed), auto_sync=self.auto_sync)
-            if "auto_sync" in changed and self._on_auto_sync is not None:
+            if self._on_change is not None:
                 try:
-                    await self._on_auto_sync(self.auto_sync)
+                    await self._on_change(changed, self.running())
                 except Exception:
-                    # The policy switched already; the next look calls the hook again.
-                    self._running["auto_sync"] = was_on
-                    log.exception("acting on the auto sync switch failed")
+                    # The policy changed already; the next look sees them changed and calls again.
+                    self._running.update(before)
+                    log.exception("acting on changed console settings failed")
             return changed
 
     async def run_forever(self, interval_s: float, clock: Clock) -> None:
@@ -111,8 +115,9 @@ class LiveSettings:
                 log.exception("reading the console settings failed")
 
 
-class AutoSyncSwitch:
-    """What a replica does when auto sync is switched in the console (``on_auto_sync``)."""
+class Reactions:
+    """What a replica does beyond the policy when the console changed a setting
+    (``on_change``); every step may run again."""
 
     def __init__(
         self,
@@ -127,7 +132,14 @@ class AutoSyncSwitch:
         self._clock, self._org = clock, organization_id
         self._checks: set[asyncio.Task[None]] = set()
 
-    async def __call__(self, on: bool) -> None:
+    async def __call__(self, changed: tuple[str, ...], running: Mapping[str, Any]) -> None:
+        """Act on auto sync switched, or on a new tax map."""
+        if "auto_sync" in changed:
+            await self.auto_sync_switched(bool(running["auto_sync"]))
+        if "tax_map" in changed:
+            await self.tax_map_changed()
+
+    async def auto_sync_switched(self, on: bool) -> None:
         """Remember the position and, switched on, queue the backlog and check the index."""
         if self._org:
             await note_auto_sync(
@@ -139,6 +151,14 @@ class AutoSyncSwitch:
             task = asyncio.create_task(index.check_until_done(Lane.LIVE), name="index-check")
             self._checks.add(task)
             task.add_done_callback(self._checks.discard)
+
+    async def tax_map_changed(self) -> None:
+        """Queue the orders an unmatched tax (or another setup problem) holds."""
+        blocked = await self._orders.ids_blocked_by_configuration()
+        for order_id in blocked:
+            await self._orders.make_due(order_id, self._clock.now_ms(), Lane.RECONCILER.name)
+        if blocked:
+            log.info("tax map changed; orders held by the setup queued", orders=len(blocked))
 
     async def stop(self) -> None:
         """Cancel an index check still running."""
@@ -152,15 +172,15 @@ def live_settings(
     store: SettingsStore,
     worker: Worker,
     clock: Clock,
-) -> tuple[LiveSettings, AutoSyncSwitch]:
-    """The live settings of ``worker`` (built from ``applied``), and its auto sync switch."""
+) -> tuple[LiveSettings, Reactions]:
+    """The live settings of ``worker`` (built from ``applied``), and its reactions."""
     assert worker.policy is not None  # build_worker sets it
     org = applied.settings.zoho_organization_id
     stores = worker.stores
-    switch = AutoSyncSwitch(
+    reactions = Reactions(
         stores.reconciler, stores.orders, worker.index, clock, organization_id=org
     )
     live = LiveSettings(
-        store, applied.environment, worker.policy, applied.resolution.values, on_auto_sync=switch
+        store, applied.environment, worker.policy, applied.resolution.values, on_change=reactions
     )
-    return live, switch
+    return live, reactions

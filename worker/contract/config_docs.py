@@ -59,11 +59,12 @@ Auto sync, the reference template, the labels and the tax map apply live: at onc
 that took the change, and on every other replica within `{ENV_PREFIX}SETTINGS_REFRESH` seconds
 (it reads the settings document; the log says `console settings applied` with the names). Switched
 off, auto sync stops automatic writes from the next pass on (orders wait as `pending`); switched
-on, the `pending` orders are queued in the backfill lane. A new template or label is used by the
-next invoice mapped; an invoice whose create had no answer is still looked up by the reference
-stored with its intent. The data center and the organization choose the Zoho client and the
-per-organization caches: they apply at each replica's next start (`restart_needed` in
-`GET /api/settings` lists them until then).
+on, the `pending` orders are queued in the backfill lane. A new template, label or tax map is used
+by the next invoice mapped (invoices already made keep theirs until their order changes); a new
+tax map also retries the orders an unmatched tax left in `needs_attention`. An invoice whose
+create had no answer is still looked up by the reference stored with its intent. The data center
+and the organization choose the Zoho client and the per-organization caches: they apply at each
+replica's next start (`restart_needed` in `GET /api/settings` lists them until then).
 """
 
 
