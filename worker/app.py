@@ -5,7 +5,8 @@ are stored and wait as ``pending``. On SIGTERM the worker stops consuming,
 lets in-flight Zoho work finish within ``SHUTDOWN_GRACE`` (a create cut off
 leaves its intent, so the next holder looks before creating), releases its
 leases and exits 0. The admin API (``worker.api``) is served on
-``HTTP_HOST:HTTP_PORT`` from start to stop.
+``HTTP_HOST:HTTP_PORT`` from start to stop. Console settings changed meanwhile
+apply live (``bootstrap.live_settings``), except the data center and organization.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .bootstrap import (
     replica_name,
 )
 from .bootstrap.connection import ConnectionControl
+from .bootstrap.live_settings import live_settings
 from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
@@ -37,6 +39,7 @@ from .domain.preflight import Problem
 from .reconcile.backfill import note_auto_sync
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
+from .store.settings import SettingsRepository
 from .sync import crash
 from .sync.manual import ManualResult
 
@@ -56,9 +59,10 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         applied = await console_settings(settings, db, record=True)
         settings = applied.settings
         worker = build_worker(settings, db, http, owner, tax_map=applied.tax_map, budget=budget)
+        live, reactions = live_settings(applied, SettingsRepository(db), worker, SystemClock())
         await _prepare_database(settings, db, worker)
         api = await serve(
-            build_admin_api(settings, worker, applied, db, http),
+            build_admin_api(settings, worker, applied, db, http, live=live),
             settings.http_host,
             settings.http_port,
             grace_seconds=settings.shutdown_grace,
@@ -66,15 +70,19 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
-        checking = asyncio.create_task(worker.check_at_start(auto_sync=settings.auto_sync))
+        checking = asyncio.create_task(worker.check_at_start(auto_sync=live.auto_sync))
+        refreshing = asyncio.create_task(
+            live.run_forever(settings.settings_refresh, SystemClock()), name="console-settings"
+        )
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
         await stop.wait()
         log.info("stopping", grace_seconds=settings.shutdown_grace)
         await worker.consumer.stop_consuming()
         await api.cleanup()  # manual actions in flight finish within the grace
-        background = [task for task in (reconciling, checking) if task is not None]
+        background = [task for task in (reconciling, checking, refreshing) if task is not None]
         for task in background:
             task.cancel()
+        await reactions.stop()
         await worker.loop.stop(settings.shutdown_grace)
         await asyncio.gather(polling, *background, return_exceptions=True)
         await worker.consumer.close()

@@ -151,6 +151,12 @@ class Settings(BaseSettings):
         default=True,
         description="Automatic writes to Zoho; off, paid orders wait as pending for a person.",
     )
+    settings_refresh: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds between a replica's looks at the console settings, to apply a "
+        "change made through another replica.",
+    )
     reconcile_interval: float = Field(
         default=600.0, gt=0, description="Seconds between reconciler passes."
     )

@@ -36,7 +36,7 @@ from worker.store.reconciler import ReconcilerStore
 from worker.sync.catalog_cache import CatalogCache
 from worker.sync.intake import Intake, take_in
 from worker.sync.invoice_index import InvoiceIndex
-from worker.sync.policy import SyncPolicy
+from worker.sync.policy import LivePolicy, SyncPolicy
 from worker.sync.ports import AuditLog, ContactLinkStore, OrderStore
 from worker.sync.prepare import Catalogs
 from worker.sync.records import OrderRecord
@@ -59,6 +59,7 @@ class Harness:
     clock: Clock  # the sync service's time (a ShiftedClock unless a test gives another)
     contact_links: ContactLinkStore
     index: InvoiceIndex  # unchecked (creates look up in Zoho) until a test checks it
+    policy: LivePolicy | None = None  # the policy in force; a test changes it as the console does
 
     def reconcile_pass(
         self, *, feed_url: str | None = None, auto_sync: bool = True, owner: str = "a"
@@ -196,4 +197,5 @@ async def build_harness(
         clock,
         stores.contact_links,
         sync.index,
+        sync.policy,
     )

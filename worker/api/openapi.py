@@ -99,12 +99,14 @@ SETTINGS: Json = {
         "settings": {
             "type": "object",
             "properties": dict.fromkeys(FIELDS, SETTING),
-            "description": "value as the next start uses it, and where it comes from",
+            "description": "value in force (data center and organization: as the next start "
+            "uses it), and where it comes from",
         },
         "restart_needed": {
             "type": "array",
             "items": {"enum": list(FIELDS)},
-            "description": "settings whose value differs from what this process runs with",
+            "description": "settings stored but not yet in force here: the data center and the "
+            "organization apply at a replica's next start (the others apply live)",
         },
     },
 }
@@ -273,7 +275,8 @@ PATHS: Json = {
             "responses": {"200": _answer("each setting", SETTINGS), **_errors(401)},
         },
         "patch": {
-            "summary": "Store settings (they apply at each replica's next start)",
+            "summary": "Store settings: applied here at once, on the other replicas within "
+            "SETTINGS_REFRESH seconds; the data center and organization at the next start",
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": SETTINGS_CHANGE}},

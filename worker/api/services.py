@@ -29,15 +29,29 @@ class Reconcile(Protocol):
         ...
 
 
+class Running(Protocol):
+    """The console settings a process runs with (``bootstrap.live_settings.LiveSettings``)."""
+
+    def running(self) -> dict[str, Any]:
+        """Each setting's value in force."""
+        ...
+
+    async def refresh(self) -> tuple[str, ...]:
+        """Apply the stored live settings now; the names of those that changed."""
+        ...
+
+
 @dataclass(frozen=True)
 class SettingsParts:
     """The console's settings: the store, the environment's values (and which it set), and
-    the values this process runs with (a change applies at the next start)."""
+    the values this process runs with: ``running`` alone (a change applies at the next
+    start) or ``live`` (the live settings apply at once)."""
 
     store: SettingsStore
     environment: dict[str, Any]
     explicit: frozenset[str]
     running: dict[str, Any]
+    live: Running | None = None
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,28 @@
 """``GET`` and ``PATCH /api/settings``: the settings the console can change (SPEC §7, §9).
 
-A change is stored in MongoDB and applies at each replica's next start.
+A change is stored in MongoDB. Auto sync, the reference template, the labels and
+the tax map apply live: at once on the replica that took the ``PATCH``, within
+``SETTINGS_REFRESH`` seconds on the others. The data center and the organization
+apply at each replica's next start (``restart_needed``).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
-from ..domain.console_settings import FIELDS, SettingRejected, parse_value, resolve
+from ..domain.console_settings import (
+    FIELDS,
+    RESTART_FIELDS,
+    Resolution,
+    SettingRejected,
+    parse_value,
+    resolve,
+)
 from .errors import ApiError, bad_input
 from .services import SettingsParts, services
 
@@ -29,7 +40,8 @@ def _parts(request: web.Request) -> SettingsParts:
 
 
 async def get_settings(request: web.Request) -> web.Response:
-    """Each setting's value as the next start uses it, and where it comes from."""
+    """Each setting's value in force (or, for the data center and the organization, as the
+    next start uses it), where it comes from, and which need a restart."""
     return web.json_response(await _view(_parts(request)))
 
 
@@ -59,6 +71,8 @@ async def change_settings(parts: SettingsParts, body: dict[str, Any]) -> None:
         if changes["organization_id"] != current:
             raise ApiError(409, "confirmation_required", ORGANIZATION_CHANGE)
     await parts.store.change(changes)
+    if parts.live is not None:
+        await parts.live.refresh()
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -71,14 +85,31 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return body
 
 
-async def _view(parts: SettingsParts) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SettingsState:
+    """Each setting's value and source as stored and resolved, and which wait for a start."""
+
+    resolution: Resolution
+    restart_needed: list[str]
+
+
+async def settings_state(parts: SettingsParts) -> SettingsState:
+    """The settings as the API and the console show them."""
     resolution = resolve(await parts.store.load(), parts.environment, parts.explicit)
-    settings = {
-        name: {"value": _json(resolution.values[name]), "source": resolution.sources[name]}
-        for name in FIELDS
-    }
-    pending = [name for name in FIELDS if resolution.values[name] != parts.running.get(name)]
-    return {"settings": settings, "restart_needed": pending}
+    running = parts.running if parts.live is None else parts.live.running()
+    # Without live settings (a process that only serves the API) every change waits for a start.
+    restart = RESTART_FIELDS if parts.live is not None else frozenset(FIELDS)
+    pending = [
+        name for name in FIELDS if name in restart and resolution.values[name] != running.get(name)
+    ]
+    return SettingsState(resolution, pending)
+
+
+async def _view(parts: SettingsParts) -> dict[str, Any]:
+    state = await settings_state(parts)
+    values, sources = state.resolution.values, state.resolution.sources
+    settings = {name: {"value": _json(values[name]), "source": sources[name]} for name in FIELDS}
+    return {"settings": settings, "restart_needed": state.restart_needed}
 
 
 def _json(value: Any) -> Any:

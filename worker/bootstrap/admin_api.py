@@ -15,6 +15,7 @@ from ..store.settings import SettingsRepository
 from . import inspection
 from .connection import ConnectionControl
 from .console_settings import AppliedSettings
+from .live_settings import LiveSettings
 from .replica import Worker, replica_name
 
 
@@ -24,8 +25,11 @@ def build_admin_api(
     applied: AppliedSettings,
     db: Database,
     http: aiohttp.ClientSession,
+    *,
+    live: LiveSettings | None = None,
 ) -> web.Application:
-    """The admin API over ``worker``'s stores and services; needs ``ADMIN_TOKEN``."""
+    """The admin API over ``worker``'s stores and services; needs ``ADMIN_TOKEN``; ``live``:
+    the replica's live settings (a ``PATCH`` applies to them at once)."""
     assert settings.admin_token is not None  # require_for_run checked it
     assert worker.manual is not None
     console = SettingsParts(
@@ -33,11 +37,14 @@ def build_admin_api(
         applied.environment.values,
         applied.environment.explicit,
         applied.resolution.values,
+        live,
     )
 
     async def preflight() -> list[Problem]:
+        # The tax map in force, which the console may have changed since the start.
+        tax_map = applied.tax_map if live is None else live.running()["tax_map"]
         return await inspection.check(
-            applied.settings, db, http, owner=replica_name(), tax_map=applied.tax_map
+            applied.settings, db, http, owner=replica_name(), tax_map=tax_map
         )
 
     parts = ApiServices(

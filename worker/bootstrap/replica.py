@@ -43,7 +43,7 @@ from ..sync.intake import take_in
 from ..sync.invoice_index import InvoiceIndex
 from ..sync.loop import SyncLoop
 from ..sync.manual import ManualActions
-from ..sync.policy import SyncPolicy
+from ..sync.policy import LivePolicy, SyncPolicy
 from ..sync.ports import (
     AuditLog,
     Books,
@@ -108,6 +108,7 @@ class SyncParts:
     catalogs: CatalogCache | None  # None while Zoho is not connected
     index: InvoiceIndex | None
     upsert: UpsertMode | None = None  # None while Zoho is not connected
+    policy: LivePolicy | None = None  # the policy in force (the console changes it)
 
 
 @dataclass
@@ -122,6 +123,7 @@ class Worker:
     index: InvoiceIndex | None  # checked against Zoho at start (None: not connected)
     upsert: UpsertMode | None = None  # None until an organization is chosen
     manual: ManualActions | None = None  # Generate / Delete by a person (the admin API, the CLI)
+    policy: LivePolicy | None = None  # the per-order path's policy in force (console settings)
 
     @property
     def orders(self) -> OrderStore:
@@ -173,7 +175,7 @@ def sync_policy(settings: Settings, tax_map: Mapping[Decimal, str] | None = None
 
 
 def build_sync(
-    policy: SyncPolicy,
+    policy: SyncPolicy | LivePolicy,
     stores: Stores,
     books: Books | None,
     clock: Clock,
@@ -181,7 +183,11 @@ def build_sync(
     *,
     catalogs: Catalogs | None = None,
 ) -> SyncParts:
-    """The per-order path; ``books`` None while Zoho is not connected or no organization is set."""
+    """The per-order path; ``books`` None while Zoho is not connected or no organization is set.
+
+    A ``LivePolicy`` makes each pass use the policy in force when it starts."""
+    live = policy if isinstance(policy, LivePolicy) else LivePolicy(policy)
+    policy = live.current  # what no console setting changes: waits, leases, upsert field
     cache = zoho = index = upsert = None
     if books is not None:
         cache = CatalogCache(books, stores.catalogs, clock)
@@ -205,11 +211,11 @@ def build_sync(
             lease_ttl_ms=policy.lease_ttl_ms,
         )
         zoho = Connected(books, catalogs or cache, contacts, index, upsert)
-    preparer = Preparer(zoho, clock=clock, policy=policy)
+    preparer = Preparer(zoho, clock=clock, policy=live)
     service = OrderSync(
         stores.orders, stores.audit, preparer, clock=clock, owner=owner, policy=policy
     )
-    return SyncParts(service, cache, index, upsert)
+    return SyncParts(service, cache, index, upsert, live)
 
 
 def build_worker(
@@ -222,7 +228,8 @@ def build_worker(
     budget: BudgetLimits | None = None,
 ) -> Worker:
     """Every part of the replica, not yet started (``budget``: see ``build_zoho``)."""
-    clock, policy, stores = SystemClock(), sync_policy(settings, tax_map), Stores.on(db)
+    clock, stores = SystemClock(), Stores.on(db)
+    policy = LivePolicy(sync_policy(settings, tax_map))
     org = settings.zoho_organization_id
     books = build_zoho(settings, db, http, org, owner=owner, limits=budget).books if org else None
     sync = build_sync(policy, stores, books, clock, owner)
@@ -240,7 +247,15 @@ def build_worker(
     )
     manual = ManualActions(stores.orders, stores.audit, sync.service, clock)
     return Worker(
-        consumer, loop, stores, reconcile, reconciler, sync.index, sync.upsert, manual=manual
+        consumer,
+        loop,
+        stores,
+        reconcile,
+        reconciler,
+        sync.index,
+        sync.upsert,
+        manual=manual,
+        policy=policy,
     )
 
 
@@ -266,6 +281,7 @@ def _reconciler(
         settings=PassSettings(
             org, settings.auto_sync, interval_ms, settings.lookback_days * 86_400_000
         ),
+        live=sync.policy,
     )
     reconciler = Reconciler(
         reconcile,

@@ -9,8 +9,9 @@ from aiohttp import web
 from ..api import params
 from ..api.errors import ApiError
 from ..api.services import CONNECTION, services
+from ..api.settings import settings_state
 from ..api.views import order_detail, order_summary
-from ..domain.console_settings import DATA_CENTERS, FIELDS, resolve
+from ..domain.console_settings import DATA_CENTERS, FIELDS
 from ..sync.records import page_mark
 from .forms import form_values
 from .render import render, safe_target
@@ -48,7 +49,8 @@ async def render_overview(
     parts = services(request).settings
     if parts is None:
         raise ApiError(503, "settings_unavailable", "this process serves no settings")
-    resolution = resolve(await parts.store.load(), parts.environment, parts.explicit)
+    state = await settings_state(parts)
+    resolution = state.resolution
     settings = {
         name: {"value": resolution.values[name], "source": resolution.sources[name]}
         for name in FIELDS
@@ -67,7 +69,7 @@ async def render_overview(
         form=form if form is not None else form_values(resolution.values),
         errors=errors or {},
         data_centers=DATA_CENTERS,
-        restart_needed=[n for n in FIELDS if resolution.values[n] != parts.running.get(n)],
+        restart_needed=state.restart_needed,
     )
 
 

@@ -49,12 +49,22 @@ once every token was re-encrypted.
 
 The data center, organization id, auto sync, reference template, discount and shipping labels
 and the tax map (VAT rate → Zoho tax id, which has no variable) can also be set with
-`PATCH /api/settings` ([api.md](api.md#settings)). Those are stored in MongoDB and, at each
-start of `zbsync run`, win over `{ENV_PREFIX}ZOHO_DATA_CENTER`, `{ENV_PREFIX}ZOHO_ORGANIZATION_ID`,
-`{ENV_PREFIX}AUTO_SYNC`, `{ENV_PREFIX}REFERENCE_TEMPLATE`, `{ENV_PREFIX}DISCOUNT_LABEL` and
-`{ENV_PREFIX}SHIPPING_LABEL` — except a variable whose value changed since the last start: it wins
-again, the stored value is forgotten, and the log says which setting (never its value). A change
-made in the console applies at each replica's next start.
+`PATCH /api/settings` ([api.md](api.md#settings)). Those are stored in MongoDB and win over
+`{ENV_PREFIX}ZOHO_DATA_CENTER`, `{ENV_PREFIX}ZOHO_ORGANIZATION_ID`, `{ENV_PREFIX}AUTO_SYNC`,
+`{ENV_PREFIX}REFERENCE_TEMPLATE`, `{ENV_PREFIX}DISCOUNT_LABEL` and `{ENV_PREFIX}SHIPPING_LABEL` —
+except a variable whose value changed since the last start of `zbsync run`: it wins again, the
+stored value is forgotten, and the log says which setting (never its value).
+
+Auto sync, the reference template, the labels and the tax map apply live: at once on the replica
+that took the change, and on every other replica within `{ENV_PREFIX}SETTINGS_REFRESH` seconds
+(it reads the settings document; the log says `console settings applied` with the names). Switched
+off, auto sync stops automatic writes from the next pass on (orders wait as `pending`); switched
+on, the `pending` orders are queued in the backfill lane. A new template, label or tax map is used
+by the next invoice mapped (invoices already made keep theirs until their order changes); a new
+tax map also retries the orders an unmatched tax left in `needs_attention`. An invoice whose
+create had no answer is still looked up by the reference stored with its intent. The data center
+and the organization choose the Zoho client and the per-organization caches: they apply at each
+replica's next start (`restart_needed` in `GET /api/settings` lists them until then).
 """
 
 

@@ -2,7 +2,8 @@
 
 A stored value (set through ``PATCH /api/settings``) wins over the environment, except
 when the environment's value changed since the worker last saw it: then the
-environment wins again and the stored value is forgotten.
+environment wins again and the stored value is forgotten. Most settings apply
+live; the data center and the organization at a replica's next start.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ FIELDS = (
     "shipping_label",
     "tax_map",
 )
+
+# Applied at a replica's next start: they choose the Zoho client and the per-organization
+# caches. The others apply live (``worker.bootstrap.live_settings``).
+RESTART_FIELDS = frozenset({"data_center", "organization_id"})
+LIVE_FIELDS = tuple(name for name in FIELDS if name not in RESTART_FIELDS)
 
 Values = Mapping[str, Any]  # field name → value (``tax_map``: dict[Decimal, str])
 Source = Literal["console", "environment", "default"]

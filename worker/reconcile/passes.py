@@ -32,6 +32,7 @@ from ..events import Order, OrderEvent
 from ..metrics import RECONCILER_ORDERS, RECONCILER_PASSES, RECONCILER_SECONDS
 from ..sync.intake import take_in
 from ..sync.invoice_index import CheckResult
+from ..sync.policy import LivePolicy
 from ..sync.ports import AuditLog, OrderStore
 from ..sync.service import OrderSync
 from .feed import FeedError, FeedResult
@@ -117,18 +118,21 @@ class ReconcilePass:
         clock: Clock,
         owner: str,
         settings: PassSettings,
+        live: LivePolicy | None = None,
     ) -> None:
         self._orders, self._audit, self._store = orders, audit, store
         self._service, self._catalogs, self._feed = service, catalogs, feed
         self._index = index
         self._clock, self._owner, self._settings = clock, owner, settings
+        self._live = live  # when given, its auto sync (changed in the console) wins
 
     async def run(self, *, manual: bool) -> PassSummary:
         """One pass; its summary is stored, logged and counted."""
         now = self._clock.now_ms()
         summary = PassSummary(self._settings.organization_id, now, manual, self._owner)
         requeued = await self._refresh_catalog(summary)
-        if manual or self._settings.auto_sync:
+        auto_sync = self._live.current.auto_sync if self._live else self._settings.auto_sync
+        if manual or auto_sync:
             await self._check_index(summary)
             candidates = await self._orders.missing(now - self._settings.lookback_ms, now)
             candidates += requeued + await self._from_feed(summary, now)

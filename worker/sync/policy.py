@@ -1,4 +1,4 @@
-"""How the sync service behaves, from the settings."""
+"""How the sync service behaves, from the settings; the part the console changes is live."""
 
 from __future__ import annotations
 
@@ -30,3 +30,31 @@ class SyncPolicy:
     def request_timeout_ms(self) -> int:
         """How long a Zoho request may take: within half the lease (see ``create_timing``)."""
         return request_timeout_ms(self.lease_ttl_ms)
+
+
+class LivePolicy:
+    """The ``SyncPolicy`` in force, replaced when the console's settings change (auto sync,
+    reference template, labels, tax map; ``bootstrap.live_settings``).
+
+    A reader takes ``current`` once per pass, so one pass never mixes old and new values.
+    """
+
+    def __init__(self, policy: SyncPolicy) -> None:
+        self._policy = policy
+        self._version = 0
+
+    @property
+    def current(self) -> SyncPolicy:
+        """The policy for the next pass."""
+        return self._policy
+
+    @property
+    def version(self) -> int:
+        """How many times the policy was replaced since the start."""
+        return self._version
+
+    def replace(self, policy: SyncPolicy) -> None:
+        """From now on, passes use ``policy``."""
+        if policy != self._policy:
+            self._policy = policy
+            self._version += 1
