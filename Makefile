@@ -21,7 +21,7 @@ BENCHES := bench-efficiency bench-fresh-db bench-intake bench-latency bench-burs
 
 demo: install
 	scripts/ensure-services rabbitmq mongodb
-	$(BIN)/zbsync demo
+	$(BIN)/zbsync demo --serve
 
 test: lint typecheck layers constraints unit integration
 

@@ -234,7 +234,7 @@ def _demo(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging("console", level=logging.WARNING)  # the demo speaks through print
     with _services_answer(settings):
-        return asyncio.run(run_demo(settings, Path(args.state_dir)))
+        return asyncio.run(run_demo(settings, Path(args.state_dir), serve=args.serve))
 
 
 def _publish(args: argparse.Namespace) -> int:

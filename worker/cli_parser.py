@@ -274,6 +274,12 @@ def _demo(sub: Subcommands) -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--state-dir", default=".zbsync", help="where generated secrets are kept")
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help="then keep the worker and its web console running on the demo's data until "
+        "Ctrl-C (ZBSYNC_HTTP_HOST:ZBSYNC_HTTP_PORT, default 127.0.0.1:8080; make demo does)",
+    )
     return demo
 
 

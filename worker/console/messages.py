@@ -102,6 +102,7 @@ ITALIAN = {
     "Order": "Ordine",
     "Zoho invoice": "Fattura Zoho",
     "Reason": "Motivo",
+    "Reason or last error": "Motivo o ultimo errore",
     "Received": "Ricevuto",
     "No orders here.": "Nessun ordine.",
     "Pages": "Pagine",

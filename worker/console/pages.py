@@ -113,7 +113,7 @@ async def orders_page(request: web.Request) -> web.Response:
         "orders.html",
         "Orders",
         page="orders",
-        orders=[order_summary(r) for r in rows],
+        orders=[{**order_summary(r), "last_error": r.last_error} for r in rows],
         state=state or "",
         q=search or "",
         next_url=next_url,

@@ -31,10 +31,10 @@ HEADERS = {
 
 
 def when(iso: str | None) -> str:
-    """An ISO 8601 UTC time as ``2026-11-30 10:15 UTC``."""
+    """An ISO 8601 UTC time as ``2026-11-30 10:15:02 UTC``."""
     if not iso:
         return "—"
-    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 TEMPLATES.filters["when"] = when

@@ -25,6 +25,7 @@ from pydantic import HttpUrl, MongoDsn, SecretStr
 
 from zoho_sandbox import OAuthClient, RunningSandbox, SandboxConfig, serving
 
+from ..app import run_worker
 from ..bootstrap import build_worker, build_zoho, replica_name
 from ..clock import SystemClock
 from ..config import Settings
@@ -34,6 +35,7 @@ from ..messaging.topology import Topology, declare
 from ..store.connection import ConnectionRepository
 from ..store.mongo import Database, open_database, with_database
 from ..store.orders import OrderRepository
+from ..store.settings import SettingsRepository
 from ..sync.ports import OrderStore
 from ..zoho.connect import store_refresh_token
 from ..zoho.oauth import OAuthClientCredentials, TokenEndpoint
@@ -96,8 +98,9 @@ def demo_settings(
     )
 
 
-async def run_demo(settings: Settings, state_dir: Path) -> int:
-    """Run the demo and print what it saw; 0 when every order settled."""
+async def run_demo(settings: Settings, state_dir: Path, *, serve: bool = False) -> int:
+    """Run the demo and print what it saw; 0 when every order settled. ``serve``: then run
+    the worker with its console on the demo's data until Ctrl-C."""
     generated = ensure_demo_secrets(state_dir)
     print(f"Admin token (kept in {state_dir / DEMO_ENV}): {generated['ZBSYNC_ADMIN_TOKEN']}")
     sandbox_config = SandboxConfig(openapi_dir=settings.zoho_openapi_dir, plan_name="PREMIUM")
@@ -115,9 +118,29 @@ async def run_demo(settings: Settings, state_dir: Path) -> int:
             tax_map = await _tour(demo, db, http)
             settled = await _pipeline(demo, db, http, tax_map)
             await _report(demo, db, http, sandbox)
+            if serve:
+                await _keep_tax_map(db, tax_map)
         finally:
             await mongo.close()
+        if serve:
+            await _serve_console(demo, generated["ZBSYNC_ADMIN_TOKEN"])
     return 0 if settled else 1
+
+
+async def _keep_tax_map(db: Database, tax_map: dict[Decimal, str]) -> None:
+    """Store the tour's tax map as the console would, for the worker that serves next."""
+    await SettingsRepository(db).change({"tax_map": tax_map})
+
+
+async def _serve_console(settings: Settings, admin_token: str) -> None:
+    """``zbsync run`` on the demo's sandbox and database, with the console, until Ctrl-C."""
+    base = f"http://{settings.http_host}:{settings.http_port}"
+    print(
+        f"\nThe worker keeps running with its web console: open {base}/ and sign in with the "
+        f"admin token {admin_token}\n(connect, settings, orders, Generate / Delete). "
+        "Ctrl-C stops it and the sandbox."
+    )
+    await run_worker(settings.model_copy(update={"public_url": HttpUrl(base)}))
 
 
 async def _connect(
