@@ -6,7 +6,10 @@ lets in-flight Zoho work finish within ``SHUTDOWN_GRACE`` (a create cut off
 leaves its intent, so the next holder looks before creating), releases its
 leases and exits 0. The admin API (``worker.api``) is served on
 ``HTTP_HOST:HTTP_PORT`` from start to stop. Console settings changed meanwhile
-apply live (``bootstrap.live_settings``), except the data center and organization.
+apply live (``bootstrap.live_settings``). The data center and the organization
+choose the Zoho client, so a change to either reloads the replica in process:
+it stops as on SIGTERM, then is built again with the new settings (the API is
+down in between and comes back on the same port; a SIGTERM meanwhile stops it).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
@@ -36,7 +40,7 @@ from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
 from .domain.preflight import Problem
-from .reconcile.backfill import note_auto_sync
+from .reconcile.backfill import note_auto_sync, queue_pending
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
 from .store.settings import SettingsRepository
@@ -46,27 +50,78 @@ from .sync.manual import ManualResult
 log = structlog.get_logger(__name__)
 ManualAction = Literal["generate", "delete"]
 CLI_ACTOR = "cli"
+RELOADING = "reloading: organization or data center changed"
 
 
 async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) -> int:
-    """Run until SIGTERM or SIGINT; 0 on a clean stop (``budget``: see ``build_zoho``)."""
+    """Run until SIGTERM or SIGINT, reloading the replica when the console's data center or
+    organization changes; 0 on a clean stop (``budget``: see ``build_zoho``)."""
     require_for_run(settings)
     crash.requested()  # a misspelt crash step fails here, not silently
-    owner = replica_name()
     mongo, db = open_database(str(settings.mongodb_uri))
-    stop = _stop_signal()
+    process = _Process(settings, db, _stop_signal(), budget, settings.http_port)
+    try:
+        reload: tuple[str, ...] = ()
+        while not process.stop.is_set():
+            reload = await _run_once(process, reloaded=reload)
+            if not reload:
+                break
+    finally:
+        await mongo.close()
+    log.info("stopped")
+    return 0
+
+
+@dataclass
+class _Process:
+    """What one ``zbsync run`` keeps across reloads of its replica."""
+
+    settings: Settings  # as the environment gave them: each build applies the console's
+    db: Database
+    stop: asyncio.Event  # SIGTERM or SIGINT
+    budget: BudgetLimits | None
+    http_port: int  # once bound, kept: a reload serves the API on the same port
+
+
+class _Reload:
+    """``LiveSettings.on_restart``: the first settings that asked for the replica built again."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+        self.settings: tuple[str, ...] = ()
+
+    def __call__(self, settings: tuple[str, ...]) -> None:
+        if not self.asked.is_set():
+            self.settings = settings
+            self.asked.set()
+
+
+async def _run_once(process: _Process, *, reloaded: tuple[str, ...]) -> tuple[str, ...]:
+    """Build a replica (``reloaded``: the settings a reload is for; empty at the first start),
+    run it until SIGTERM or until its data center or organization changes, then stop it as
+    SIGTERM does. The settings to reload for; empty to stop."""
+    owner, db, stop = replica_name(), process.db, process.stop
+    reload = _Reload()
     async with aiohttp.ClientSession(trace_configs=crash.trace_configs()) as http:
-        applied = await console_settings(settings, db, record=True)
+        # Only the first start records the environment: a reload runs in the same one.
+        applied = await console_settings(process.settings, db, record=not reloaded)
         settings = applied.settings
-        worker = build_worker(settings, db, http, owner, tax_map=applied.tax_map, budget=budget)
-        live, reactions = live_settings(applied, SettingsRepository(db), worker, SystemClock())
+        worker = build_worker(
+            settings, db, http, owner, tax_map=applied.tax_map, budget=process.budget
+        )
+        live, reactions = live_settings(
+            applied, SettingsRepository(db), worker, SystemClock(), on_restart=reload
+        )
         await _prepare_database(settings, db, worker)
+        if reloaded:
+            await _queue_backlog(settings, worker)
         api = await serve(
             build_admin_api(settings, worker, applied, db, http, live=live),
             settings.http_host,
-            settings.http_port,
+            process.http_port,
             grace_seconds=settings.shutdown_grace,
         )
+        process.http_port = api.addresses[0][1]
         await worker.consumer.start()
         polling = asyncio.create_task(worker.loop.run())
         reconciling = _start_reconciler(worker)
@@ -75,8 +130,11 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
             live.run_forever(settings.settings_refresh, SystemClock()), name="console-settings"
         )
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
-        await stop.wait()
-        log.info("stopping", grace_seconds=settings.shutdown_grace)
+        await _first_of(stop, reload.asked)
+        if stop.is_set():
+            log.info("stopping", grace_seconds=settings.shutdown_grace)
+        else:
+            log.info(RELOADING, settings=list(reload.settings))
         await worker.consumer.stop_consuming()
         await api.cleanup()  # manual actions in flight finish within the grace
         background = [task for task in (reconciling, checking, refreshing) if task is not None]
@@ -86,9 +144,24 @@ async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) 
         await worker.loop.stop(settings.shutdown_grace)
         await asyncio.gather(polling, *background, return_exceptions=True)
         await worker.consumer.close()
-    await mongo.close()
-    log.info("stopped")
-    return 0
+    return () if stop.is_set() else reload.settings  # SIGTERM during the drain: no new build
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    waits = [asyncio.create_task(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+
+
+async def _queue_backlog(settings: Settings, worker: Worker) -> None:
+    """Orders that waited for an organization (or a data center) go now, not after their
+    backoff; with auto sync off they wait on."""
+    if settings.zoho_organization_id and settings.auto_sync:
+        queued = await queue_pending(worker.orders, SystemClock())
+        log.info("pending orders queued", orders=queued)
 
 
 async def _prepare_database(settings: Settings, db: Database, worker: Worker) -> None:

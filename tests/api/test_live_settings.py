@@ -95,6 +95,29 @@ async def test_a_stored_change_applies_at_the_next_look_and_the_organization_doe
     assert policy.version == 1
 
 
+async def test_a_changed_organization_or_data_center_asks_for_a_reload_at_every_look() -> None:
+    store = MemorySettings()
+    applied = await apply_console_settings(_env(), store, record=True)
+    asked: list[tuple[str, ...]] = []
+    live = LiveSettings(
+        store,
+        applied.environment,
+        LivePolicy(sync_policy(applied.settings)),
+        applied.resolution.values,
+        on_restart=asked.append,
+    )
+    await store.change({"discount_label": "Sconto"})
+    await live.refresh()
+    assert asked == []  # a live setting needs no reload
+
+    await store.change({"organization_id": ORG, "data_center": "eu"})
+    assert await live.refresh() == ()
+    await live.refresh()
+
+    assert asked == [("data_center", "organization_id")] * 2  # until the replica is rebuilt
+    assert live.running()["organization_id"] is None  # this build's Zoho client has none
+
+
 async def test_an_environment_changed_since_the_last_start_still_wins_when_refreshing() -> None:
     store = MemorySettings()
     await _replica(store, _env(shipping_label="Shipping"))

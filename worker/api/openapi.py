@@ -99,14 +99,15 @@ SETTINGS: Json = {
         "settings": {
             "type": "object",
             "properties": dict.fromkeys(FIELDS, SETTING),
-            "description": "value in force (data center and organization: as the next start "
-            "uses it), and where it comes from",
+            "description": "value in force (data center and organization: as the replica's "
+            "next build uses it), and where it comes from",
         },
         "restart_needed": {
             "type": "array",
             "items": {"enum": list(FIELDS)},
-            "description": "settings stored but not yet in force here: the data center and the "
-            "organization apply at a replica's next start (the others apply live)",
+            "description": "settings stored but not yet in force here: a changed data center "
+            "or organization reloads the replica in its process (the others apply live); "
+            "listed until the reload built it again",
         },
     },
 }
@@ -276,7 +277,7 @@ PATHS: Json = {
         },
         "patch": {
             "summary": "Store settings: applied here at once, on the other replicas within "
-            "SETTINGS_REFRESH seconds; the data center and organization at the next start",
+            "SETTINGS_REFRESH seconds; a new data center or organization reloads each replica",
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": SETTINGS_CHANGE}},

@@ -2,8 +2,9 @@
 
 A change is stored in MongoDB. Auto sync, the reference template, the labels and
 the tax map apply live: at once on the replica that took the ``PATCH``, within
-``SETTINGS_REFRESH`` seconds on the others. The data center and the organization
-apply at each replica's next start (``restart_needed``).
+``SETTINGS_REFRESH`` seconds on the others. A changed data center or organization
+reloads each replica in its process when it notices (``worker.app``);
+``restart_needed`` lists them until then.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _parts(request: web.Request) -> SettingsParts:
 
 async def get_settings(request: web.Request) -> web.Response:
     """Each setting's value in force (or, for the data center and the organization, as the
-    next start uses it), where it comes from, and which need a restart."""
+    replica's next build uses it), where it comes from, and which wait for that build."""
     return web.json_response(await _view(_parts(request)))
 
 

@@ -7,7 +7,8 @@ of the small settings document; change streams are not assumed). Each resolves
 stored against its environment as a start does (``resolve``), but records
 nothing: only a start counts as having seen the environment. The data center
 and the organization choose the Zoho client and the per-organization caches:
-those still apply at the next start.
+when either differs from what the replica was built with, ``on_restart`` is
+told their names and ``zbsync run`` reloads the replica (``worker.app``).
 
 The per-order path reads the ``LivePolicy`` once per pass, so switching auto
 sync off stops automatic writes from the next pass on (a create already past
@@ -30,7 +31,7 @@ from typing import Any
 import structlog
 
 from ..clock import Clock
-from ..domain.console_settings import LIVE_FIELDS, resolve
+from ..domain.console_settings import FIELDS, LIVE_FIELDS, RESTART_FIELDS, resolve
 from ..domain.lanes import Lane
 from ..reconcile.backfill import note_auto_sync
 from ..reconcile.ports import ReconcilerState
@@ -43,6 +44,8 @@ from .replica import Worker
 log = structlog.get_logger(__name__)
 # The names of the live settings that changed, and every setting in force now.
 OnChange = Callable[[tuple[str, ...], Mapping[str, Any]], Awaitable[None]]
+# The names of the settings that changed and need the replica built again.
+OnRestart = Callable[[tuple[str, ...]], None]
 
 
 def with_console_values(policy: SyncPolicy, values: Mapping[str, Any]) -> SyncPolicy:
@@ -68,15 +71,16 @@ class LiveSettings:
         started: Mapping[str, Any],
         *,
         on_change: OnChange | None = None,
+        on_restart: OnRestart | None = None,
     ) -> None:
         self._store, self._environment, self._policy = store, environment, policy
         self._running = dict(started)
-        self._on_change = on_change
+        self._on_change, self._on_restart = on_change, on_restart
         self._applying = asyncio.Lock()  # a PATCH and the periodic look: one at a time
 
     def running(self) -> dict[str, Any]:
-        """The value of each console setting this process runs with (the data center and
-        the organization as it started)."""
+        """The value of each console setting this replica runs with (the data center and
+        the organization as it was built with)."""
         return dict(self._running)
 
     @property
@@ -85,10 +89,18 @@ class LiveSettings:
         return bool(self._running["auto_sync"])
 
     async def refresh(self) -> tuple[str, ...]:
-        """Read the stored settings and apply the live ones that changed; their names."""
+        """Read the stored settings and apply the live ones that changed; their names. When
+        the data center or the organization changed, tell ``on_restart`` (every look does)."""
         async with self._applying:
             stored = await self._store.load()
             values = resolve(stored, self._environment.values, self._environment.explicit).values
+            rebuild = tuple(
+                name
+                for name in FIELDS
+                if name in RESTART_FIELDS and values[name] != self._running[name]
+            )
+            if rebuild and self._on_restart is not None:
+                self._on_restart(rebuild)
             changed = tuple(name for name in LIVE_FIELDS if values[name] != self._running[name])
             if not changed:
                 return ()
@@ -172,8 +184,11 @@ def live_settings(
     store: SettingsStore,
     worker: Worker,
     clock: Clock,
+    *,
+    on_restart: OnRestart | None = None,
 ) -> tuple[LiveSettings, Reactions]:
-    """The live settings of ``worker`` (built from ``applied``), and its reactions."""
+    """The live settings of ``worker`` (built from ``applied``), and its reactions;
+    ``on_restart``: see ``LiveSettings``."""
     assert worker.policy is not None  # build_worker sets it
     org = applied.settings.zoho_organization_id
     stores = worker.stores
@@ -181,6 +196,11 @@ def live_settings(
         stores.reconciler, stores.orders, worker.index, clock, organization_id=org
     )
     live = LiveSettings(
-        store, applied.environment, worker.policy, applied.resolution.values, on_change=reactions
+        store,
+        applied.environment,
+        worker.policy,
+        applied.resolution.values,
+        on_change=reactions,
+        on_restart=on_restart,
     )
     return live, reactions

@@ -63,8 +63,12 @@ on, the `pending` orders are queued in the backfill lane. A new template, label 
 by the next invoice mapped (invoices already made keep theirs until their order changes); a new
 tax map also retries the orders an unmatched tax left in `needs_attention`. An invoice whose
 create had no answer is still looked up by the reference stored with its intent. The data center
-and the organization choose the Zoho client and the per-organization caches: they apply at each
-replica's next start (`restart_needed` in `GET /api/settings` lists them until then).
+and the organization choose the Zoho client and the per-organization caches: a change to either
+reloads each replica in its process when it notices (the log says `reloading: organization or data
+center changed` with the names): it stops as on SIGTERM (in-flight work finishes within
+`{ENV_PREFIX}SHUTDOWN_GRACE`) and is built again with the new values, serving the admin API on the
+same port after a short gap; `pending` orders are then queued. No process needs a restart
+(`restart_needed` in `GET /api/settings` lists them until the reload).
 """
 
 

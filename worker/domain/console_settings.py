@@ -3,7 +3,7 @@
 A stored value (set through ``PATCH /api/settings``) wins over the environment, except
 when the environment's value changed since the worker last saw it: then the
 environment wins again and the stored value is forgotten. Most settings apply
-live; the data center and the organization at a replica's next start.
+live; the data center and the organization when the replica is built again (a reload).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ FIELDS = (
     "tax_map",
 )
 
-# Applied at a replica's next start: they choose the Zoho client and the per-organization
-# caches. The others apply live (``worker.bootstrap.live_settings``).
+# Applied by building the replica again (``zbsync run`` reloads it in process): they choose the
+# Zoho client and the per-organization caches. The others apply live
+# (``worker.bootstrap.live_settings``).
 RESTART_FIELDS = frozenset({"data_center", "organization_id"})
 LIVE_FIELDS = tuple(name for name in FIELDS if name not in RESTART_FIELDS)
 
