@@ -24,6 +24,7 @@ from worker.clock import SystemClock
 from worker.config import Settings
 from worker.domain.budget_ledger import BudgetLimits
 from worker.domain.connection import StoredConnection
+from worker.domain.scopes import REQUIRED_SCOPES
 from worker.store.budget import BudgetRepository
 from worker.store.connection import ConnectionRepository
 from worker.store.settings import SettingsRepository
@@ -160,6 +161,29 @@ async def test_connecting_from_the_browser_stores_a_usable_connection(
     assert "zoho connected by consent" in logged.out  # the log is captured here
     for secret in (tokens.refresh_token, tokens.access_token, cookie):
         assert secret not in logged.out + logged.err
+
+
+async def test_a_consent_records_the_scopes_it_asked_for_and_a_refresh_keeps_them(
+    served: Served,
+) -> None:
+    callback, cookie, asked = await _consent(served)
+    assert (await _get(served, callback, cookie))[0] == 200
+    stored = await served.stored()
+    assert stored is not None
+    assert stored.scopes == REQUIRED_SCOPES
+    assert asked["scope"] == [",".join(stored.scopes)]
+
+    # The access token runs out: the next call refreshes it, and the scopes stay.
+    key = MultiFernet([Fernet(served.secret_key)])
+    assert await ConnectionRepository(served.harness.db, key).save(
+        stored.replace(access_expires_at_ms=1)
+    )
+    assert (await _get_api(served, "/api/organizations"))[0] == 200
+    assert await served.token_calls() == 2
+    refreshed = await served.stored()
+    assert refreshed is not None
+    assert refreshed.access_token != stored.access_token
+    assert refreshed.scopes == REQUIRED_SCOPES
 
 
 async def _get_api(served: Served, path: str, **kwargs: Any) -> tuple[int, Any]:

@@ -18,6 +18,7 @@ from worker.api import serve
 from worker.bootstrap import build_admin_api, build_worker, console_settings
 from worker.config import load_settings
 from worker.domain.connection import StoredConnection
+from worker.domain.scopes import REQUIRED_SCOPES
 from worker.store.audit import AuditTrail
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
@@ -142,6 +143,71 @@ async def test_check_asks_for_the_scopes_a_token_lacks(
     assert code == 1
     assert out.startswith(f"not_authorised: Zoho refused this token for organization {ORG}")
     assert "ZohoBooks.settings.READ" in out
+
+
+async def _connect_granting(
+    scopes: tuple[str, ...],
+    recorded: tuple[str, ...] | None,
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    """A connection whose token carries ``scopes``, stored with ``recorded`` as known."""
+    grant = await grant_code(http, sandbox, scope=",".join(scopes))
+    minted = await token_endpoint.exchange_code(grant, REDIRECT_URI)
+    assert minted.refresh_token is not None
+    await store_refresh_token(
+        connections,
+        clock,
+        data_center="com",
+        client_id=CREDENTIALS.client_id,
+        refresh_token=minted.refresh_token,
+        scopes=recorded,
+    )
+
+
+# A consent made before the worker needed to delete drafts.
+WITHOUT_DELETE = tuple(s for s in REQUIRED_SCOPES if s != "ZohoBooks.invoices.DELETE")
+
+
+async def test_check_and_the_api_name_a_scope_the_consent_did_not_ask_for(
+    env: dict[str, str],
+    mongo_db: Database,
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    await _connect_granting(
+        WITHOUT_DELETE, WITHOUT_DELETE, http, sandbox, token_endpoint, connections, clock
+    )
+
+    code, out = await _zbsync(env, "check")
+
+    assert code == 1
+    assert out.startswith("missing_scopes: the Zoho token lacks ZohoBooks.invoices.DELETE\n")
+    assert f"fix: connect Zoho again granting {','.join(REQUIRED_SCOPES)}" in out
+    assert out.rstrip().endswith("1 problem")  # the organization itself reads fine
+    assert await _api_preflight(env, mongo_db, http) == "missing_scopes"
+
+
+async def test_unknown_scopes_are_not_reported_as_missing(
+    env: dict[str, str],
+    mongo_db: Database,
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    """A Self Client's or the environment's token: its scopes are not known, so not judged."""
+    await _connect_granting(WITHOUT_DELETE, None, http, sandbox, token_endpoint, connections, clock)
+
+    assert await _zbsync(env, "check") == (0, "ok: no problems found\n")
+    assert await _api_preflight(env, mongo_db, http) == "ok"
 
 
 async def _api_preflight(env: dict[str, str], db: Database, http: aiohttp.ClientSession) -> str:

@@ -13,6 +13,7 @@ import pytest
 from cryptography.fernet import Fernet, MultiFernet
 
 from tests.support.zoho_fixtures import grant_code
+from worker.domain.scopes import REQUIRED_SCOPES
 from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
 from worker.zoho.consent import SCOPES
@@ -76,6 +77,7 @@ async def test_connect_prints_the_url_and_code_finishes_it(
     stored = await ConnectionRepository(mongo_db, MultiFernet([Fernet(secret_key)])).load()
     assert stored is not None
     assert stored.data_center == "eu"
+    assert stored.scopes == REQUIRED_SCOPES  # what the state's authorization request asked for
     assert stored.refresh_token not in out + err
 
     code, _, err = await _zbsync(env, "connect", *args)  # the state was used
@@ -98,9 +100,16 @@ async def test_connect_refuses_an_accounts_server_that_is_not_zohos(
 
 
 async def test_a_self_client_code_connects_without_a_state(
-    env: dict[str, str], http: aiohttp.ClientSession, sandbox: RunningSandbox
+    env: dict[str, str],
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    mongo_db: Database,
+    secret_key: str,
 ) -> None:
     code, out, err = await _zbsync(env, "connect", "--code", await grant_code(http, sandbox))
     assert code == 0, err
     assert json.loads(out)["connected"] is True
     assert await _token_calls(http, sandbox) == 1
+    stored = await ConnectionRepository(mongo_db, MultiFernet([Fernet(secret_key)])).load()
+    assert stored is not None
+    assert stored.scopes is None  # the Self Client's scopes were chosen in Zoho's console

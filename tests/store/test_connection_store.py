@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from cryptography.fernet import Fernet, MultiFernet
 
 from tests.support.stepping_clock import SteppingClock
 from worker.domain.connection import StoredConnection
+from worker.domain.scopes import REQUIRED_SCOPES
 from worker.store.connection import ConnectionRepository, SealedTokenUnreadable
 from worker.store.mongo import ZOHO_CONNECTIONS, Database
 from worker.zoho.connect import adopt_environment_token, store_refresh_token
@@ -71,17 +74,21 @@ async def test_environment_token_is_stored_once_and_a_console_connect_replaces_i
 ) -> None:
     repository = _repository(mongo_db, Fernet.generate_key().decode())
     clock = SteppingClock()
-    env = {"data_center": "eu", "client_id": "client"}
+    adopt = partial(
+        adopt_environment_token, repository, clock, data_center="eu", client_id="client"
+    )
 
-    assert await adopt_environment_token(repository, clock, refresh_token="1000.env-a", **env)
-    assert not await adopt_environment_token(repository, clock, refresh_token="1000.env-a", **env)
-    await store_refresh_token(repository, clock, refresh_token="1000.console", **env)
-    assert not await adopt_environment_token(repository, clock, refresh_token="1000.env-a", **env)
+    assert await adopt(refresh_token="1000.env-a")
+    assert not await adopt(refresh_token="1000.env-a")
+    await store_refresh_token(
+        repository, clock, data_center="eu", client_id="client", refresh_token="1000.console"
+    )
+    assert not await adopt(refresh_token="1000.env-a")
     stored = await repository.load()
     assert stored is not None
     assert stored.refresh_token == "1000.console"
 
-    assert await adopt_environment_token(repository, clock, refresh_token="1000.env-b", **env)
+    assert await adopt(refresh_token="1000.env-b")
     stored = await repository.load()
     assert stored is not None
     assert stored.refresh_token == "1000.env-b"
@@ -106,3 +113,56 @@ async def test_reconnecting_clears_a_broken_mark_but_keeps_the_mint_log(mongo_db
     )
 
     assert (fresh.status, fresh.broken_reason, fresh.mints_ms) == ("connected", None, (1, 2, 3))
+
+
+async def test_the_scopes_asked_for_are_stored_and_kept_by_a_token_refresh(
+    mongo_db: Database,
+) -> None:
+    repository = _repository(mongo_db, Fernet.generate_key().decode())
+    asked = REQUIRED_SCOPES[:-1]
+    stored = await store_refresh_token(
+        repository, SteppingClock(), data_center="com", client_id="c", refresh_token=REFRESH,
+        scopes=asked,
+    )  # fmt: skip
+    raw = await mongo_db[ZOHO_CONNECTIONS].find_one({})
+    assert raw is not None
+    assert raw["scopes"] == list(asked)  # an array in the document
+
+    # What a refresh writes: a new access token over the record read, nothing else.
+    assert await repository.save(stored.replace(access_token=ACCESS, expires_in=3600))
+    loaded = await repository.load()
+    assert loaded is not None
+    assert (loaded.access_token, loaded.scopes) == (ACCESS, asked)
+
+
+async def test_a_connection_stored_before_scopes_were_recorded_reads_as_unknown(
+    mongo_db: Database,
+) -> None:
+    repository = _repository(mongo_db, Fernet.generate_key().decode())
+    saved = await repository.save(StoredConnection("com", "client", REFRESH))
+    assert saved is not None
+    raw = await mongo_db[ZOHO_CONNECTIONS].find_one({})
+    assert raw is not None
+    assert "scopes" not in raw  # as every document written before the field existed
+
+    loaded = await repository.load()
+    assert loaded is not None
+    assert loaded.scopes is None
+
+
+async def test_an_environment_token_replaces_recorded_scopes_with_unknown(
+    mongo_db: Database,
+) -> None:
+    repository = _repository(mongo_db, Fernet.generate_key().decode())
+    clock = SteppingClock()
+    await store_refresh_token(
+        repository, clock, data_center="eu", client_id="c", refresh_token="1000.console",
+        scopes=REQUIRED_SCOPES,
+    )  # fmt: skip
+    assert await adopt_environment_token(
+        repository, clock, data_center="eu", client_id="c", refresh_token="1000.env"
+    )
+
+    loaded = await repository.load()
+    assert loaded is not None
+    assert (loaded.refresh_token, loaded.scopes) == ("1000.env", None)

@@ -6,8 +6,13 @@ import asyncio
 from decimal import Decimal
 
 from tests.support.orders import event, order_data
+from tests.support.stepping_clock import SteppingClock
 from tests.support.sync_harness import Harness
-from tests.support.zoho_fixtures import add_fault
+from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, add_fault, grant_code
+from worker.domain.scopes import REQUIRED_SCOPES
+from worker.store.connection import ConnectionRepository
+from worker.zoho.connect import store_refresh_token
+from worker.zoho.oauth import TokenEndpoint
 
 
 async def _mark_sent(harness: Harness, invoice_id: str) -> None:
@@ -108,6 +113,39 @@ async def test_a_deleted_paid_order_deletes_its_draft(harness: Harness) -> None:
 
     assert record.state == "deleted"
     assert (await harness.books())["invoices"] == []
+
+
+async def test_a_delete_the_token_may_not_make_says_which_scope_to_grant(
+    harness: Harness,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    await harness.deliver(event("order.paid", order_data()))
+    # Reconnected with a consent that did not ask for invoices.DELETE (Zoho answers code 57).
+    lacking = [s for s in REQUIRED_SCOPES if s != "ZohoBooks.invoices.DELETE"]
+    grant = await grant_code(harness.http, harness.sandbox, scope=",".join(lacking))
+    minted = await token_endpoint.exchange_code(grant, REDIRECT_URI)
+    assert minted.refresh_token is not None
+    await store_refresh_token(
+        connections,
+        clock,
+        data_center="com",
+        client_id=CREDENTIALS.client_id,
+        refresh_token=minted.refresh_token,
+    )
+
+    record = await harness.deliver(event("order.deleted", {"id": "1001"}, minutes=5))
+
+    assert record.state == "needs_attention"
+    assert record.reason is not None
+    assert "code 57" in record.reason
+    assert "the token lacks ZohoBooks.invoices.DELETE" in record.reason
+    assert (
+        f"connect Zoho again from the console (Connection) granting {','.join(REQUIRED_SCOPES)}"
+        in record.reason
+    )
+    assert len((await harness.books())["invoices"]) == 1
 
 
 async def test_cancelled_after_sending_asks_a_person(harness: Harness) -> None:

@@ -165,6 +165,7 @@ async def _connect(
         client_id=client.client_id,
         refresh_token=minted.refresh_token,
         api_domain=minted.api_domain,
+        scopes=tuple(DEMO_SCOPES.split(",")),
     )
 
 

@@ -32,6 +32,9 @@ class StoredConnection:
     mints_ms: tuple[int, ...] = ()
     denied_until_ms: int = 0
     env_fingerprint: str | None = None
+    # The scopes our consent asked for (Zoho's token answers do not name them); None when
+    # unknown: a token from the environment or a pasted Self Client code. A refresh keeps them.
+    scopes: tuple[str, ...] | None = None
     updated_at_ms: int = 0
     version: int = field(default=0, compare=False)
 

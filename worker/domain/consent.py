@@ -13,6 +13,7 @@ class ConsentState:
     data_center: str
     expires_at_ms: int
     browser_bound: bool  # True: the callback must carry the same state in the admin's cookie
+    scopes: tuple[str, ...] | None = None  # what the authorization request asked for
 
     def expired(self, now_ms: int) -> bool:
         """Past its expiry (a state is good for a few minutes)."""

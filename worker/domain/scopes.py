@@ -44,3 +44,30 @@ def missing_scopes(granted: Iterable[str]) -> list[str]:
     """The needed scopes ``granted`` does not cover, in ``REQUIRED_SCOPES`` order."""
     have = list(granted)
     return [scope for scope in REQUIRED_SCOPES if not scope_granted(have, scope)]
+
+
+# Books paths by first segment: taxes, currencies, custom fields and organizations are settings.
+_MODULES = {"contacts": "contacts", "invoices": "invoices", "settings": "settings"}
+_MODULES["organizations"] = "settings"
+_OPERATIONS = {"GET": "READ", "POST": "CREATE", "PUT": "UPDATE", "DELETE": "DELETE"}
+
+
+def scope_for_request(method: str, path: str) -> str | None:
+    """The scope a Books request needs (Zoho's OpenAPI ties POST to CREATE, even a status
+    change, and PUT to UPDATE, even an upsert); None for a path outside what the worker calls."""
+    module = _MODULES.get(path.strip("/").split("/", 1)[0])
+    operation = _OPERATIONS.get(method.upper())
+    if module is None or operation is None:
+        return None
+    return scope_name(module, operation)
+
+
+def refused_reason(error: str, scope: str | None) -> str:
+    """Why an order needs attention after Zoho refused the token (code 57), with the fix."""
+    lacking = f"the token lacks {scope}, or " if scope else "the token lacks a scope, or "
+    return (
+        f"Zoho refused the operation ({error}): {lacking}the connected Zoho user may not do "
+        f"this in the organization; connect Zoho again from the console (Connection) granting "
+        f"{','.join(REQUIRED_SCOPES)} (or set a new ZBSYNC_ZOHO_REFRESH_TOKEN with them), "
+        "then Generate the order again"
+    )

@@ -81,6 +81,8 @@ class ConnectionRepository:
             return Int64(value)
         if name == "mints_ms":
             return [Int64(stamp) for stamp in value]
+        if name == "scopes":
+            return list(value)
         return value
 
     def _from_document(self, doc: Document) -> StoredConnection:
@@ -94,6 +96,8 @@ class ConnectionRepository:
             if name in values:
                 values[name] = int(values[name])
         values["mints_ms"] = tuple(int(stamp) for stamp in values.get("mints_ms", ()))
+        if "scopes" in values:  # absent in documents written before scopes were recorded
+            values["scopes"] = tuple(str(scope) for scope in values["scopes"])
         return StoredConnection(**values)
 
     def _open(self, sealed: str) -> str:

@@ -28,6 +28,7 @@ class ConsentStateRepository:
                 "data_center": consent.data_center,
                 "expires_at_ms": Int64(consent.expires_at_ms),
                 "browser_bound": consent.browser_bound,
+                **({} if consent.scopes is None else {"scopes": list(consent.scopes)}),
             }
         )
 
@@ -41,4 +42,5 @@ class ConsentStateRepository:
             data_center=str(doc["data_center"]),
             expires_at_ms=int(doc["expires_at_ms"]),
             browser_bound=bool(doc["browser_bound"]),
+            scopes=tuple(str(s) for s in doc["scopes"]) if "scopes" in doc else None,
         )

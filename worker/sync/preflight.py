@@ -3,7 +3,10 @@
 Zoho is asked only when the connection is usable and an organization is chosen:
 the organization, its taxes and currencies are read fresh (three calls in the
 manual lane) and shared like a reconciler pass's read, so the check sees a
-change made in Zoho a minute ago.
+change made in Zoho a minute ago. The token's scopes are the ones the stored
+connection recorded at consent (Zoho's token answers do not name them); when they
+are unknown (a token from the environment or a pasted Self Client code) they are
+not checked, and a refusal (code 57) shows as the organization's problem instead.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ async def gather_facts(
         currencies_seen=seen.currencies,
         tax_map=settings.tax_map,
         zero_rate_exemption_id=settings.zero_rate_exemption_id,
+        scopes=_scopes(stored),
     )
 
 
@@ -78,6 +82,13 @@ async def _read_catalog(catalogs: CatalogCache) -> tuple[Catalog | None, ZohoErr
         return await catalogs.refresh(Lane.MANUAL), None
     except ZohoError as exc:
         return None, exc
+
+
+def _scopes(stored: StoredConnection | None) -> frozenset[str] | None:
+    """What the consent asked for; None (not checked) when unknown or not connected."""
+    if stored is None or stored.scopes is None:
+        return None
+    return frozenset(stored.scopes)
 
 
 def _connection_facts(stored: StoredConnection | None) -> ConnectionFacts | None:

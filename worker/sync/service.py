@@ -21,10 +21,12 @@ from ..clock import Clock
 from ..domain.decisions import Facts, State, Step, decide
 from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
+from ..domain.scopes import refused_reason
 from ..zoho.errors import (
     ConnectionBroken,
     PermanentZohoError,
     TransientZohoError,
+    ZohoNotAuthorised,
     ZohoValidationError,
 )
 from . import steps
@@ -155,7 +157,7 @@ class OrderSync:
         if isinstance(exc, TransientZohoError):
             return self._retry(record, State.FAILED, str(exc), exc.retry_at_ms)
         if isinstance(exc, PermanentZohoError):
-            return Outcome(State.NEEDS_ATTENTION, str(exc))
+            return Outcome(State.NEEDS_ATTENTION, _attention_reason(exc))
         if isinstance(exc, MappingProblem):
             return Outcome(State.NEEDS_ATTENTION, exc.reason, exc.from_configuration)
         # A bug or an unforeseen answer: back off like a transient failure, so one bad order
@@ -217,6 +219,13 @@ class OrderSync:
         jittered = int(backoff * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not secrets
         when = at_ms if at_ms is not None else self._clock.now_ms() + jittered
         return Outcome(state, reason, retry_at_ms=when, error=reason)
+
+
+def _attention_reason(exc: PermanentZohoError) -> str:
+    """What the admin reads on the order; a refusal says which scope to grant on reconnect."""
+    if isinstance(exc, ZohoNotAuthorised):
+        return refused_reason(str(exc), exc.scope)
+    return str(exc)
 
 
 def _finished(current: OrderRecord, seq: int, outcome: Outcome) -> OrderRecord:

@@ -35,8 +35,12 @@ async def store_refresh_token(
     accounts_origin: str | None = None,
     api_domain: str | None = None,
     env_fingerprint: str | None = None,
+    scopes: tuple[str, ...] | None = None,
 ) -> StoredConnection:
-    """Make ``refresh_token`` the connection's; drops the old access token and a broken mark."""
+    """Make ``refresh_token`` the connection's; drops the old access token and a broken mark.
+
+    ``scopes``: what the consent that gave the token asked for; None when not known.
+    """
     while True:
         current = await repository.load()
         keep = current or StoredConnection(data_center, client_id, refresh_token)
@@ -50,6 +54,7 @@ async def store_refresh_token(
             mints_ms=keep.mints_ms,
             denied_until_ms=keep.denied_until_ms,
             env_fingerprint=env_fingerprint or keep.env_fingerprint,
+            scopes=scopes,
             updated_at_ms=clock.now_ms(),
             version=current.version if current else 0,
         )

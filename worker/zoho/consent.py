@@ -70,7 +70,9 @@ class ConsentFlow:
             raise ConsentRefused("unknown_data_center", f"no Zoho data center {data_center!r}")
         state = secrets.token_urlsafe(32)
         now = self._clock.now_ms()
-        consent = ConsentState(state, data_center, now + STATE_TTL_MS, browser_bound)
+        consent = ConsentState(
+            state, data_center, now + STATE_TTL_MS, browser_bound, scopes=REQUIRED_SCOPES
+        )
         await self._states.put(consent, now)
         query = {
             "response_type": "code",
@@ -99,14 +101,22 @@ class ConsentFlow:
             raise ConsentRefused("invalid_state", "the state expired: connect again")
         if consent.browser_bound and browser_state != state:
             raise ConsentRefused("invalid_state", "the state belongs to another browser")
-        return await self.exchange(code, accounts_server, consent.data_center)
+        return await self.exchange(
+            code, accounts_server, consent.data_center, scopes=consent.scopes
+        )
 
     async def exchange(
-        self, code: str, accounts_server: str | None, data_center: str
+        self,
+        code: str,
+        accounts_server: str | None,
+        data_center: str,
+        *,
+        scopes: tuple[str, ...] | None = None,
     ) -> StoredConnection:
         """Exchange ``code`` at a Zoho accounts host (or the override) and store the tokens.
 
-        Without a state only for a code the admin pasted into ``zbsync connect --code``.
+        Without a state only for a code the admin pasted into ``zbsync connect --code``: its
+        ``scopes`` are then unknown (None), since Zoho's answer does not name them.
         """
         origin, data_center = self._accounts_server(accounts_server, data_center)
         endpoint = TokenEndpoint(self._session, origin, self._settings.credentials)
@@ -120,6 +130,7 @@ class ConsentFlow:
             refresh_token=minted.refresh_token,
             accounts_origin=origin,
             api_domain=minted.api_domain,
+            scopes=scopes,
         )
         # Keep the access token that came with the code: no second mint for the first call.
         now = self._clock.now_ms()

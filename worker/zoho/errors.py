@@ -22,6 +22,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ZohoError(Exception):
     """Base of every Zoho failure."""
@@ -94,7 +96,14 @@ class ZohoNotFound(PermanentZohoError):
 
 
 class ZohoNotAuthorised(PermanentZohoError):
-    """The token is valid but may not do this (scope, organization, permissions)."""
+    """The token is valid but may not do this (scope, organization, permissions).
+
+    ``scope``: what the refused request needs, when known.
+    """
+
+    def __init__(self, message: str, *, scope: str | None = None, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.scope = scope
 
 
 class DuplicateName(PermanentZohoError):

@@ -22,6 +22,7 @@ import stamina
 import structlog
 
 from ..domain.lanes import Lane
+from ..domain.scopes import scope_for_request
 from ..metrics import ZOHO_CALL_SECONDS, ZOHO_CALLS
 from .errors import (
     DailyLimitReached,
@@ -223,7 +224,9 @@ def _error_for(call: Call, status: int, code: int | None, message: str) -> ZohoE
     if code == 3062:
         return DuplicateName(message, **details)
     if status in (401, 403) or code in (14, 57):
-        return ZohoNotAuthorised(message, **details)
+        return ZohoNotAuthorised(
+            message, scope=scope_for_request(call.method, call.path), **details
+        )
     return ZohoValidationError(message, **details)
 
 
