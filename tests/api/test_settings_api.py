@@ -128,6 +128,15 @@ async def test_an_organization_change_needs_confirmation(start: Start) -> None:
     assert "organization_id" in answer["restart_needed"]
 
 
+async def test_the_first_organization_needs_no_confirmation(start: Start) -> None:
+    api = await start(_env())  # connected, no organization chosen yet: nothing to switch from
+
+    status, answer = await api.call("PATCH", json={"organization_id": "111"})
+
+    assert status == 200
+    assert answer["settings"]["organization_id"] == {"value": "111", "source": "console"}
+
+
 async def test_a_patch_is_read_back_and_applied_at_the_next_start(start: Start) -> None:
     api = await start(_env(zoho_organization_id="111", discount_label="Discount"))
     change = {

@@ -181,3 +181,19 @@ async def test_pages_forbid_framing_and_scripts(signed_in: Console) -> None:
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "<script" not in (await signed_in.get("/orders")).html
+
+
+async def test_switching_organization_needs_the_confirmation_box(signed_in: Console) -> None:
+    await signed_in.post("/organization", {"organization_id": "20061234567"})
+    assert (await signed_in.settings.load()).values["organization_id"] == "20061234567"
+
+    refused = await signed_in.post("/organization", {"organization_id": "20099999999"})
+    assert refused.location == "/organization"
+    assert (await signed_in.settings.load()).values["organization_id"] == "20061234567"
+    page = await signed_in.get("/")  # the organization page needs a connection: back to /
+    assert "Tick the box to confirm switching organization." in page.html
+
+    confirmed = {"organization_id": "20099999999", "confirm": "on"}
+    assert (await signed_in.post("/organization", confirmed)).location == "/"
+    assert (await signed_in.settings.load()).values["organization_id"] == "20099999999"
+    assert "The workers reload with it" in (await signed_in.get("/")).html

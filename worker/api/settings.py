@@ -69,7 +69,9 @@ async def change_settings(parts: SettingsParts, body: dict[str, Any]) -> None:
             raise bad_input(exc.field, exc.message) from None
     if "organization_id" in changes and not confirm:
         current = resolve(await parts.store.load(), parts.environment).values["organization_id"]
-        if changes["organization_id"] != current:
+        if (
+            current is not None and changes["organization_id"] != current
+        ):  # a switch, not a first choice
             raise ApiError(409, "confirmation_required", ORGANIZATION_CHANGE)
     await parts.store.change(changes)
     if parts.live is not None:

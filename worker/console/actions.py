@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..api.errors import ApiError
 from ..api.services import CONNECTION, SettingsParts, services
-from ..api.settings import change_settings
+from ..api.settings import change_settings, settings_state
 from ..sync.manual import ManualResult, NotAllowed, UnknownOrder
 from ..zoho.errors import ZohoError
 from . import language
@@ -60,13 +60,20 @@ async def choose_organization(request: web.Request) -> web.StreamResponse:
     """Store the chosen organization; switching from another needs the confirmation box."""
     form = await request.post()
     t = language.translator(language.choose(request))
-    body = {"organization_id": form.get("organization_id"), "confirm": form.get("confirm") == "on"}
+    chosen = form.get("organization_id")
+    parts = _settings_parts(request)
+    before = (await settings_state(parts)).resolution.values["organization_id"]
     try:
-        await change_settings(_settings_parts(request), body)
+        await change_settings(
+            parts, {"organization_id": chosen, "confirm": form.get("confirm") == "on"}
+        )
     except ApiError as exc:
         flash(request, "error", _refusal(t, exc))
         return see_other("/organization")
-    flash(request, "ok", t("Organization saved."))
+    if chosen == before:
+        flash(request, "ok", t("Organization saved."))
+    else:  # the API's services reload every replica with it (SPEC §5: ids are per organization)
+        flash(request, "ok", t("Organization saved. The workers reload with it in a few seconds."))
     return see_other("/")
 
 

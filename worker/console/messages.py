@@ -59,13 +59,17 @@ ITALIAN = {
     "Use this organization": "Usa questa organizzazione",
     "Cancel": "Annulla",
     "Organization saved.": "Organizzazione salvata.",
+    "Organization saved. The workers reload with it in a few seconds.": (
+        "Organizzazione salvata. I worker si riavviano con essa tra qualche secondo."
+    ),
     "Tick the box to confirm switching organization.": (
         "Spunta la casella per confermare il cambio di organizzazione."
     ),
     # settings
     "Settings": "Impostazioni",
-    "Saved changes apply when the worker restarts: {names}.": (
-        "Le modifiche salvate valgono al riavvio del worker: {names}."
+    "Saved: the workers reload to apply {names}. Reload this page in a few seconds.": (
+        "Salvato: i worker si riavviano per applicare {names}. Ricarica la pagina tra qualche "
+        "secondo."
     ),
     "Automatic sync": "Sincronizzazione automatica",
     "On: paid orders become draft invoices by themselves. Off: only Generate does it.": (

@@ -85,7 +85,9 @@ def _unconfigured(values: dict[str, Any]) -> dict[str, Any]:
 
 async def organization_page(request: web.Request) -> web.Response:
     """The organizations the connection reaches, to choose one."""
-    control = request.app[CONNECTION]
+    control = request.app.get(CONNECTION)
+    if control is None:  # a process without the connection's settings: nothing to list
+        raise web.HTTPSeeOther("/")
     status = await control.status()
     return await render(
         request,
