@@ -4,7 +4,7 @@
 # (no services) and `integration` (the tests that need RabbitMQ, MongoDB or a browser: Debian's
 # chromium, installed when missing); each also runs alone.
 # `make bench` runs the benchmarks (outside `make test`; docs/operations.md#benchmarks); each also
-# runs alone (`make bench-efficiency` ...), prints its tables and writes bench/results/<name>.json
+# runs alone (`make bench-efficiency`, ... `make bench-console`), prints its tables and writes bench/results/<name>.json
 # and bench/RESULTS.md.
 
 PYTHON ?= python3
@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 # Tests are marked by the services they use (tests/conftest.py).
 SERVICES := rabbitmq or mongodb or browser
 
-BENCHES := bench-efficiency bench-fresh-db bench-intake bench-latency bench-burst
+BENCHES := bench-efficiency bench-fresh-db bench-intake bench-latency bench-burst bench-console
 
 .PHONY: demo test install services lint typecheck layers constraints unit integration clean \
 	bench $(BENCHES)

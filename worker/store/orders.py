@@ -32,10 +32,14 @@ class OrderRepository:
         self._orders = db[ORDERS]
 
     async def ensure_indexes(self) -> None:
-        """The indexes the sync loop and the reconciler query by."""
+        """The indexes the sync loop, the reconciler and the admin list query by."""
         await self._orders.create_index([("due_at_ms", ASCENDING)])
         await self._orders.create_index([("state", ASCENDING), ("received_at_ms", ASCENDING)])
         await self._orders.create_index([("received_at_ms", DESCENDING)])
+        # The admin list's search is an $or: MongoDB uses indexes for it only when every
+        # branch has one (_id has its own), else it reads every order.
+        await self._orders.create_index([("snapshot.number", ASCENDING)])
+        await self._orders.create_index([("invoice.invoice_number", ASCENDING)])
 
     async def load(self, order_id: str) -> OrderRecord | None:
         """The stored order, or None."""
