@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -53,13 +53,19 @@ CLI_ACTOR = "cli"
 RELOADING = "reloading: organization or data center changed"
 
 
-async def run_worker(settings: Settings, *, budget: BudgetLimits | None = None) -> int:
+async def run_worker(
+    settings: Settings,
+    *,
+    budget: BudgetLimits | None = None,
+    started: Callable[[str], None] | None = None,
+) -> int:
     """Run until SIGTERM or SIGINT, reloading the replica when the console's data center or
-    organization changes; 0 on a clean stop (``budget``: see ``build_zoho``)."""
+    organization changes; 0 on a clean stop (``budget``: see ``build_zoho``; ``started`` is
+    told the console's URL once the first build serves it)."""
     require_for_run(settings)
     crash.requested()  # a misspelt crash step fails here, not silently
     mongo, db = open_database(str(settings.mongodb_uri))
-    process = _Process(settings, db, _stop_signal(), budget, settings.http_port)
+    process = _Process(settings, db, _stop_signal(), budget, settings.http_port, started)
     try:
         reload: tuple[str, ...] = ()
         while not process.stop.is_set():
@@ -81,6 +87,7 @@ class _Process:
     stop: asyncio.Event  # SIGTERM or SIGINT
     budget: BudgetLimits | None
     http_port: int  # once bound, kept: a reload serves the API on the same port
+    started: Callable[[str], None] | None = None  # told the URL at the first start only
 
 
 class _Reload:
@@ -130,6 +137,9 @@ async def _run_once(process: _Process, *, reloaded: tuple[str, ...]) -> tuple[st
             live.run_forever(settings.settings_refresh, SystemClock()), name="console-settings"
         )
         log.info("worker started", replica=owner, organization=settings.zoho_organization_id)
+        if process.started is not None:
+            process.started(f"http://{settings.http_host}:{process.http_port}")
+            process.started = None
         await _first_of(stop, reload.asked)
         if stop.is_set():
             log.info("stopping", grace_seconds=settings.shutdown_grace)

@@ -14,7 +14,6 @@ from pathlib import Path
 import aiohttp
 from pymongo import AsyncMongoClient
 
-from tests.support.worker_process import eventually
 from worker.demo import DEMO_DATABASE
 from worker.store.mongo import ZOHO_CONNECTIONS, with_database
 
@@ -88,15 +87,7 @@ async def _console_shows_the_invoices(report: str) -> None:
     base, token = served.groups()
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar) as http:
-
-        async def listening() -> bool:
-            try:
-                async with http.get(f"{base}/healthz") as resp:
-                    return resp.status == 200
-            except aiohttp.ClientConnectionError:
-                return False  # the line is printed as the worker starts
-
-        await eventually(listening, what="console listening")
+        # the line is printed once the console listens: no waiting
         async with http.post(f"{base}/sign-in", data={"token": token}) as resp:
             assert resp.status == 200
         async with http.get(f"{base}/orders") as resp:

@@ -135,12 +135,16 @@ async def _keep_tax_map(db: Database, tax_map: dict[Decimal, str]) -> None:
 async def _serve_console(settings: Settings, admin_token: str) -> None:
     """``zbsync run`` on the demo's sandbox and database, with the console, until Ctrl-C."""
     base = f"http://{settings.http_host}:{settings.http_port}"
-    print(
-        f"\nThe worker keeps running with its web console: open {base}/ and sign in with the "
-        f"admin token {admin_token}\n(connect, settings, orders, Generate / Delete). "
-        "Ctrl-C stops it and the sandbox."
-    )
-    await run_worker(settings.model_copy(update={"public_url": HttpUrl(base)}))
+
+    def started(url: str) -> None:
+        print(
+            f"\nThe worker keeps running with its web console: open {url}/ and sign in with "
+            f"the admin token {admin_token}\n(connect, settings, orders, Generate / Delete). "
+            "Ctrl-C stops it and the sandbox.",
+            flush=True,
+        )
+
+    await run_worker(settings.model_copy(update={"public_url": HttpUrl(base)}), started=started)
 
 
 async def _connect(
