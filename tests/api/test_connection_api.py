@@ -22,6 +22,7 @@ from worker.api import ApiServices, build_app, serve
 from worker.bootstrap.connection import ConnectionControl
 from worker.clock import SystemClock
 from worker.config import Settings
+from worker.console import ConsoleConfig, setup_console
 from worker.domain.budget_ledger import BudgetLimits
 from worker.domain.connection import StoredConnection
 from worker.domain.scopes import REQUIRED_SCOPES
@@ -74,7 +75,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def served(harness: Harness, secret_key: str) -> AsyncIterator[Served]:
+def with_console() -> bool:
+    """Serve the web console beside the API (override with ``parametrize``)."""
+    return False
+
+
+@pytest.fixture
+async def served(harness: Harness, secret_key: str, with_console: bool) -> AsyncIterator[Served]:
     """The API with a ``ConnectionControl`` over the sandbox and MongoDB."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -91,7 +98,10 @@ async def served(harness: Harness, secret_key: str) -> AsyncIterator[Served]:
     manual = ManualActions(harness.orders, harness.audit, harness.service, harness.clock)
     parts = ApiServices(harness.orders, harness.audit, manual, None)
     control = ConnectionControl(settings, harness.db, harness.http)
-    runner = await serve(build_app(parts, ADMIN_TOKEN, control), "127.0.0.1", port, grace_seconds=5)
+    app = build_app(parts, ADMIN_TOKEN, control)
+    if with_console:
+        setup_console(app, ConsoleConfig(ADMIN_TOKEN, secret_key, base))
+    runner = await serve(app, "127.0.0.1", port, grace_seconds=5)
     async with harness.http.get(f"{harness.sandbox.origin}/_sandbox/calls") as resp:
         since = max((c["seq"] for c in (await resp.json())["calls"]), default=0)
     try:
@@ -308,3 +318,35 @@ async def test_the_organizations_are_read_for_the_consoles_organization(served: 
     after = (await budget.usage(SANDBOX_ORG, SystemClock().now_ms(), limits)).today
     assert after == before + 1  # the call counted in the chosen organization's budget
     assert (await _get_api(served, "/api/connection"))[1]["organization_id"] == SANDBOX_ORG
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.mark.parametrize("with_console", [True])
+async def test_a_browser_lands_on_the_console_after_the_consent(served: Served) -> None:
+    callback, cookie, _ = await _consent(served)
+    headers = {**BROWSER, "Cookie": f"{COOKIE}={cookie}"}
+    async with served.http.get(callback, headers=headers, allow_redirects=False) as resp:
+        assert (resp.status, resp.headers["Location"]) == (303, "/connected")
+    async with served.http.get(f"{served.base}/connected", headers=BROWSER) as resp:
+        page = await resp.text()
+    # a navigation of the console's own, so the SameSite=Strict session cookie goes along
+    assert '<meta http-equiv="refresh" content="0; url=/">' in page
+    assert "Zoho is connected" in page
+    stored = await served.stored()
+    assert stored is not None
+    assert stored.status == "connected"
+
+
+@pytest.mark.parametrize("with_console", [True])
+async def test_a_browser_whose_consent_is_refused_sees_why(served: Served) -> None:
+    callback, _, _ = await _consent(served)
+    headers = {**BROWSER, "Cookie": f"{COOKIE}=someone-elses"}
+    async with served.http.get(callback, headers=headers) as resp:
+        status, page = resp.status, await resp.text()
+    assert status == 400
+    assert "Zoho did not connect" in page
+    assert "expired or was opened in another browser" in page
+    assert "http-equiv" not in page
+    assert await served.token_calls() == 0

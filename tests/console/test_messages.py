@@ -13,6 +13,7 @@ import worker.console
 from worker.console.labels import ACTION_LABELS, SOURCE_LABELS, STATE_LABELS
 from worker.console.language import from_header, translator
 from worker.console.messages import ITALIAN
+from worker.console.pages import CONSENT_ERRORS
 
 PACKAGE = Path(worker.console.__file__).parent
 TEMPLATE_TEXT = re.compile(r"""\bt\(\s*(?:"([^"]+)"|'([^']+)')""")
@@ -47,6 +48,8 @@ def test_every_text_has_its_italian() -> None:
     shown = _template_texts() | _python_texts()
     shown |= {*STATE_LABELS.values(), *SOURCE_LABELS.values(), *ACTION_LABELS.values()}
     shown |= {"stored", "stale", "No such order", "All orders", "Continue to the console"}
+    shown |= {*CONSENT_ERRORS.values(), "Connecting failed: connect again."}
+    shown |= {"Zoho is connected", "Zoho did not connect"}
 
     assert len(shown) > 100  # the extraction found the console's texts
     assert sorted(shown - ITALIAN.keys()) == []
@@ -57,6 +60,7 @@ def test_no_italian_text_is_left_over() -> None:
     shown |= {*STATE_LABELS.values(), *SOURCE_LABELS.values(), *ACTION_LABELS.values()}
     shown |= {"stored", "stale", "Zoho is connected", "Zoho did not connect"}
     shown |= {"No such order", "All orders", "Continue to the console"}
+    shown |= {*CONSENT_ERRORS.values(), "Connecting failed: connect again."}
 
     assert sorted(ITALIAN.keys() - shown) == []
 

@@ -107,3 +107,14 @@ async def test_the_api_still_wants_its_bearer_token_with_a_session(console: Cons
 
     async with console.http.get(console.base + "/api/orders") as resp:
         assert resp.status == 401
+
+
+async def test_the_consent_landing_page_needs_no_session_and_echoes_nothing(
+    console: Console,
+) -> None:
+    page = await console.get("/connected?error=Call+0800+to+verify+your+account")
+
+    assert page.status == 400  # open: Zoho's cross-site redirect arrives without the cookie
+    assert "Connecting failed: connect again." in page.html
+    assert "0800" not in page.html
+    assert (await console.get("/connected")).status == 200

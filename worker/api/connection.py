@@ -49,7 +49,8 @@ async def callback(request: web.Request) -> web.Response:
     except (ApiError, ConsentRefused) as exc:
         if landing is None:
             raise
-        raise web.HTTPSeeOther(URL(landing).with_query(error=str(exc))) from None
+        # the code only: the landing page says it in words of its own, not what a URL brings
+        raise web.HTTPSeeOther(URL(landing).with_query(error=exc.code)) from None
     response: web.Response = web.json_response({"connected": True, "organizations": organizations})
     if landing is not None:
         response = web.Response(status=303, headers={"Location": landing})

@@ -14,7 +14,8 @@ from yarl import URL
 from ..api.auth import SIGNED_IN
 from .session import Gate, csrf_ok, same_origin
 
-OPEN_PREFIXES = ("/api/", "/static/", "/healthz", "/oauth/callback")
+# /connected: where Zoho's cross-site redirect lands, before the session cookie is sent.
+OPEN_PREFIXES = ("/api/", "/static/", "/healthz", "/oauth/callback", "/connected")
 SIGN_IN = "/sign-in"
 
 

@@ -42,6 +42,18 @@ ITALIAN = {
     "Zoho is connected": "Zoho è connesso",
     "Zoho did not connect": "Zoho non si è connesso",
     "Continue to the console": "Continua alla console",
+    "The connection link expired or was opened in another browser: connect again.": (
+        "Il link di connessione è scaduto o è stato aperto in un altro browser: connetti di nuovo."
+    ),
+    "Zoho's answer named an accounts server that is not Zoho's: nothing was sent to it. "
+    "Connect again.": (
+        "La risposta di Zoho indicava un server di account che non è di Zoho: non gli è stato "
+        "inviato nulla. Connetti di nuovo."
+    ),
+    "Zoho says the consent was refused. Connect again and accept.": (
+        "Zoho dice che il consenso è stato rifiutato. Connetti di nuovo e accetta."
+    ),
+    "Connecting failed: connect again.": "La connessione non è riuscita: connetti di nuovo.",
     # organization
     "Zoho organizations this connection can reach": (
         "Organizzazioni Zoho raggiungibili con questa connessione"

@@ -162,10 +162,18 @@ async def preflight_page(request: web.Request) -> web.Response:
     return await render(request, "preflight.html", "Check", page="preflight", problems=problems)
 
 
+CONSENT_ERRORS = {  # ConsentRefused and ApiError codes of /oauth/callback
+    "invalid_state": "The connection link expired or was opened in another browser: connect again.",
+    "invalid_accounts_server": "Zoho's answer named an accounts server that is not Zoho's: "
+    "nothing was sent to it. Connect again.",
+    "consent_refused": "Zoho says the consent was refused. Connect again and accept.",
+}
+
+
 async def connected(request: web.Request) -> web.Response:
     """Where a browser lands after Zoho's consent. It opens the console with a new
     navigation of this site's own: the redirect from Zoho came cross-site, so the browser
-    withheld the SameSite=Strict session cookie."""
+    withheld the SameSite=Strict session cookie (this page needs none)."""
     error = request.query.get("error")
     heading = "Zoho did not connect" if error else "Zoho is connected"
     return await render(
@@ -174,7 +182,8 @@ async def connected(request: web.Request) -> web.Response:
         heading,
         status=400 if error else 200,
         heading=heading,
-        text=error or "",
+        text=CONSENT_ERRORS.get(error, "Connecting failed: connect again.") if error else "",
+        detail=None,
         link="/",
         link_text="Continue to the console",
         refresh=None if error else "/",
@@ -190,7 +199,8 @@ async def not_found(request: web.Request, order_id: str) -> web.Response:
         t_heading,
         status=404,
         heading=t_heading,
-        text=order_id,
+        text="",
+        detail=order_id,
         link="/orders",
         link_text="All orders",
     )
