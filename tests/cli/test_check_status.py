@@ -13,7 +13,10 @@ from cryptography.fernet import Fernet
 
 from tests.support.orders import event, order_data
 from tests.support.stepping_clock import SteppingClock
-from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code, sandbox_state
+from tests.support.zoho_fixtures import (
+    connect_granting,
+    sandbox_state,
+)
 from worker.api import serve
 from worker.bootstrap import build_admin_api, build_worker, console_settings
 from worker.config import load_settings
@@ -26,7 +29,6 @@ from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.store.settings import SettingsRepository
 from worker.sync.intake import take_in
-from worker.zoho.connect import store_refresh_token
 from worker.zoho.oauth import TokenEndpoint
 from zoho_sandbox import RunningSandbox
 
@@ -127,15 +129,8 @@ async def test_check_asks_for_the_scopes_a_token_lacks(
     connections: ConnectionRepository,
     clock: SteppingClock,
 ) -> None:
-    grant = await grant_code(http, sandbox, scope="ZohoBooks.invoices.ALL")
-    minted = await token_endpoint.exchange_code(grant, REDIRECT_URI)
-    assert minted.refresh_token is not None
-    await store_refresh_token(
-        connections,
-        clock,
-        data_center="com",
-        client_id=CREDENTIALS.client_id,
-        refresh_token=minted.refresh_token,
+    await connect_granting(
+        http, sandbox, token_endpoint, connections, clock, scope="ZohoBooks.invoices.ALL"
     )
 
     code, out = await _zbsync(env, "check")
@@ -155,16 +150,8 @@ async def _connect_granting(
     clock: SteppingClock,
 ) -> None:
     """A connection whose token carries ``scopes``, stored with ``recorded`` as known."""
-    grant = await grant_code(http, sandbox, scope=",".join(scopes))
-    minted = await token_endpoint.exchange_code(grant, REDIRECT_URI)
-    assert minted.refresh_token is not None
-    await store_refresh_token(
-        connections,
-        clock,
-        data_center="com",
-        client_id=CREDENTIALS.client_id,
-        refresh_token=minted.refresh_token,
-        scopes=recorded,
+    await connect_granting(
+        http, sandbox, token_endpoint, connections, clock, scope=",".join(scopes), recorded=recorded
     )
 
 

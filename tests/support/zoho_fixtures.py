@@ -88,6 +88,31 @@ async def grant_code(
         return str((await resp.json())["code"])
 
 
+async def connect_granting(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+    *,
+    scope: str = SCOPES,
+    recorded: tuple[str, ...] | None = None,
+) -> StoredConnection:
+    """A stored connection whose sandbox token carries ``scope``, recorded as ``recorded``."""
+    minted = await token_endpoint.exchange_code(
+        await grant_code(http, sandbox, scope), REDIRECT_URI
+    )
+    assert minted.refresh_token is not None
+    return await store_refresh_token(
+        connections,
+        clock,
+        data_center="com",
+        client_id=CREDENTIALS.client_id,
+        refresh_token=minted.refresh_token,
+        scopes=recorded,
+    )
+
+
 @pytest.fixture
 async def connected(
     http: aiohttp.ClientSession,
@@ -97,15 +122,7 @@ async def connected(
     clock: SteppingClock,
 ) -> StoredConnection:
     """A stored connection holding a real refresh token of the sandbox (no access token yet)."""
-    minted = await token_endpoint.exchange_code(await grant_code(http, sandbox), REDIRECT_URI)
-    assert minted.refresh_token is not None
-    return await store_refresh_token(
-        connections,
-        clock,
-        data_center="com",
-        client_id=CREDENTIALS.client_id,
-        refresh_token=minted.refresh_token,
-    )
+    return await connect_granting(http, sandbox, token_endpoint, connections, clock)
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ from decimal import Decimal
 from tests.support.orders import event, order_data
 from tests.support.stepping_clock import SteppingClock
 from tests.support.sync_harness import Harness
-from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, add_fault, grant_code
+from tests.support.zoho_fixtures import (
+    add_fault,
+    connect_granting,
+)
 from worker.domain.scopes import REQUIRED_SCOPES
 from worker.store.connection import ConnectionRepository
-from worker.zoho.connect import store_refresh_token
 from worker.zoho.oauth import TokenEndpoint
 
 
@@ -124,15 +126,8 @@ async def test_a_delete_the_token_may_not_make_says_which_scope_to_grant(
     await harness.deliver(event("order.paid", order_data()))
     # Reconnected with a consent that did not ask for invoices.DELETE (Zoho answers code 57).
     lacking = [s for s in REQUIRED_SCOPES if s != "ZohoBooks.invoices.DELETE"]
-    grant = await grant_code(harness.http, harness.sandbox, scope=",".join(lacking))
-    minted = await token_endpoint.exchange_code(grant, REDIRECT_URI)
-    assert minted.refresh_token is not None
-    await store_refresh_token(
-        connections,
-        clock,
-        data_center="com",
-        client_id=CREDENTIALS.client_id,
-        refresh_token=minted.refresh_token,
+    await connect_granting(
+        harness.http, harness.sandbox, token_endpoint, connections, clock, scope=",".join(lacking)
     )
 
     record = await harness.deliver(event("order.deleted", {"id": "1001"}, minutes=5))
