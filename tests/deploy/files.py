@@ -16,7 +16,10 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 DEPLOY = CHECKOUT / "deploy"
 KUBERNETES = DEPLOY / "kubernetes"
 YAML_FILES = sorted([*DEPLOY.rglob("*.yaml"), *DEPLOY.rglob("*.yml")])
-ENV_NAME = re.compile(r"\bZBSYNC_[A-Z0-9_]+\b")
+# A variable's whole name; a prefix such as `ZBSYNC_ZOHO_*` in prose is not one.
+ENV_NAME = re.compile(r"\bZBSYNC_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_*])")
+# In a container the worker listens on every interface, or nothing outside it reaches it.
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 # Compose interpolation: ${NAME}, ${NAME:?message}, ${NAME:-default}, ...
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>[^}]*)\}")
 # Values a person puts in deploy/.env; valid, so that the rest of the environment is checked.
@@ -39,8 +42,8 @@ def setting_names() -> dict[str, str]:
 def settings_from(environment: dict[str, str]) -> Settings:
     """Settings built from ``environment`` alone (no .env file, no process environment)."""
     names = setting_names()
-    fields = {names[name]: value for name, value in environment.items()}
-    return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+    fields: dict[str, Any] = {names[name]: value for name, value in environment.items()}
+    return Settings(_env_file=None, **fields)
 
 
 def default(field_name: str) -> Any:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.deploy.files import TEST_ENV_FILE, compose, interpolate, settings_from
+from tests.deploy.files import ALL_INTERFACES, TEST_ENV_FILE, compose, interpolate, settings_from
 from worker.cli_parser import build_parser
 from worker.config import Settings
 
@@ -80,7 +80,7 @@ def test_the_workers_settings_are_valid_and_point_at_the_services() -> None:
     for worker in _workers().values():
         settings = _settings(worker)
 
-        assert settings.http_host == "0.0.0.0"
+        assert settings.http_host == ALL_INTERFACES
         assert worker["ports"][0].endswith(f":{settings.http_port}")
         assert f":{settings.http_port}/healthz" in worker["healthcheck"]["test"][3]
         assert urlsplit(str(settings.amqp_url)).hostname == "rabbitmq"
@@ -89,14 +89,21 @@ def test_the_workers_settings_are_valid_and_point_at_the_services() -> None:
             assert zoho is not None
             assert (zoho.host, zoho.port) == ("sandbox", sandbox.port)
         assert settings.public_url is not None
-        assert worker["ports"][0].startswith(f"127.0.0.1:{settings.public_url.port}:")
+        assert settings.public_url.port == 8080
+
+
+def test_the_first_worker_serves_the_console_on_8080_and_the_second_scales() -> None:
+    workers = _workers()
+
+    assert workers["worker-1"]["ports"] == ["127.0.0.1:8080:8080"]
+    assert workers["worker-2"]["ports"] == ["127.0.0.1::8080"], "a free host port per replica"
 
 
 def test_the_sandbox_listens_where_its_health_check_asks() -> None:
     service = _services()["sandbox"]
     sandbox = build_parser()[0].parse_args(service["command"])
 
-    assert sandbox.host == "0.0.0.0"
+    assert sandbox.host == ALL_INTERFACES
     assert f"127.0.0.1:{sandbox.port}/" in service["healthcheck"]["test"][3]
 
 

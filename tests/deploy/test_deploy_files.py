@@ -43,7 +43,8 @@ def test_every_variable_named_is_a_setting(path: Path) -> None:
 
     named = set(ENV_NAME.findall(path.read_text(encoding="utf-8")))
 
-    assert named - known.keys() == set(), f"{path.name} names variables Settings does not read"
+    unknown = named - known.keys()
+    assert not unknown, f"{path.name} names variables Settings does not read: {sorted(unknown)}"
 
 
 def test_the_liveness_path_is_a_route_of_the_admin_api() -> None:

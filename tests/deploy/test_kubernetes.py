@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.deploy.files import KUBERNETES, TEST_ENV_FILE, dockerfile, manifest, settings_from
+from tests.deploy.files import (
+    ALL_INTERFACES,
+    KUBERNETES,
+    TEST_ENV_FILE,
+    dockerfile,
+    manifest,
+    settings_from,
+)
 from tests.deploy.test_deploy_files import APP_PATHS
 from worker.cli_parser import build_parser
 from worker.config import Settings
@@ -55,7 +62,7 @@ def test_the_deployment_runs_two_replicas_of_zbsync_run() -> None:
 def test_the_container_port_is_the_one_the_app_listens_on() -> None:
     settings = _settings()
 
-    assert settings.http_host == "0.0.0.0"
+    assert settings.http_host == ALL_INTERFACES
     assert _port("http") == settings.http_port == Settings.model_fields["http_port"].default
 
 
