@@ -18,6 +18,10 @@ KUBERNETES = DEPLOY / "kubernetes"
 YAML_FILES = sorted([*DEPLOY.rglob("*.yaml"), *DEPLOY.rglob("*.yml")])
 # A variable's whole name; a prefix such as `ZBSYNC_ZOHO_*` in prose is not one.
 ENV_NAME = re.compile(r"\bZBSYNC_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_*])")
+# The paths deploy/ probes and scrapes. /healthz is checked against the admin API's routes
+# (test_deploy_files); /readyz and /metrics come with the operations work (SPEC §7, §10) and are
+# listed here until their routes can be checked the same way.
+APP_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # In a container the worker listens on every interface, or nothing outside it reaches it.
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104
 # Compose interpolation: ${NAME}, ${NAME:?message}, ${NAME:-default}, ...

@@ -45,7 +45,7 @@ def test_the_services_are_the_broker_the_database_the_sandbox_and_two_workers() 
     assert len(_workers()) == 2
 
 
-@pytest.mark.parametrize("name", ["rabbitmq", "mongodb", "sandbox", "worker-1", "worker-2"])
+@pytest.mark.parametrize("name", sorted(compose()["services"]))
 def test_every_service_has_a_health_check(name: str) -> None:
     check = _services()[name]["healthcheck"]
 

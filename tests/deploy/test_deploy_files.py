@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.files import CHECKOUT, DEPLOY, ENV_NAME, YAML_FILES, setting_names, yaml_documents
+from tests.deploy.files import (
+    APP_PATHS,
+    CHECKOUT,
+    DEPLOY,
+    ENV_NAME,
+    YAML_FILES,
+    setting_names,
+    yaml_documents,
+)
 from worker.api import ApiServices, build_app
-
-# The paths deploy/ probes and scrapes. /healthz is checked against the app's routes below;
-# /readyz and /metrics come with the operations work (SPEC §7, §10) and are listed here until then.
-APP_PATHS = {"/healthz", "/readyz", "/metrics"}
 
 
 def test_there_are_compose_and_kubernetes_files() -> None:

@@ -71,3 +71,18 @@ def test_the_health_check_asks_healthz_with_python() -> None:
     compile(argv[2], "HEALTHCHECK", "exec")
     assert "/healthz" in argv[2]
     assert "'ZBSYNC_HTTP_PORT', '8080'" in argv[2]
+
+
+def test_the_build_context_admits_what_is_copied_and_keeps_secrets_out() -> None:
+    rules = (CHECKOUT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    admitted = {rule.removeprefix("!").rstrip("/") for rule in rules if rule.startswith("!")}
+    copied = [
+        source.rstrip("/")
+        for arguments in _all("COPY")
+        if not arguments.startswith("--from")
+        for source in arguments.split()[:-1]
+    ]
+
+    assert "*" in rules, "everything is left out unless admitted"
+    assert set(copied) <= admitted
+    assert not admitted & {".env", ".zbsync", ".venv"}

@@ -7,13 +7,13 @@ from typing import Any
 
 from tests.deploy.files import (
     ALL_INTERFACES,
+    APP_PATHS,
     KUBERNETES,
     TEST_ENV_FILE,
     dockerfile,
     manifest,
     settings_from,
 )
-from tests.deploy.test_deploy_files import APP_PATHS
 from worker.cli_parser import build_parser
 from worker.config import Settings
 
