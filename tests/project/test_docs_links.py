@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 CHECKOUT = Path(__file__).resolve().parents[2]
-PAGES = [CHECKOUT / "README.md", *sorted((CHECKOUT / "docs").glob("*.md"))]
+PAGES = [
+    CHECKOUT / "README.md",
+    *sorted((CHECKOUT / "docs").glob("*.md")),
+    CHECKOUT / "deploy" / "README.md",
+]
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -25,7 +29,7 @@ def test_the_readme_links_every_doc() -> None:
         assert f"](docs/{doc.name})" in readme, f"README does not link docs/{doc.name}"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.relative_to(CHECKOUT).as_posix())
 def test_relative_links_and_anchors_resolve(page: Path) -> None:
     for target in LINK.findall(page.read_text(encoding="utf-8")):
         if target.startswith(("http://", "https://")):
