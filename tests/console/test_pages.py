@@ -197,3 +197,21 @@ async def test_switching_organization_needs_the_confirmation_box(signed_in: Cons
     assert (await signed_in.post("/organization", confirmed)).location == "/"
     assert (await signed_in.settings.load()).values["organization_id"] == "20099999999"
     assert "The workers reload with it" in (await signed_in.get("/")).html
+
+
+async def test_only_what_the_admin_changed_is_stored(signed_in: Console) -> None:
+    unchanged = {
+        "auto_sync": "on",
+        "data_center": "com",
+        "reference_template": "ORD-{id}",
+        "discount_label": "Discount",
+        "shipping_label": "Shipping",
+        "tax_map": "",
+    }
+    assert (await signed_in.post("/settings", unchanged)).status == 303
+    assert (await signed_in.settings.load()).values == {}
+
+    await signed_in.post("/settings", {**unchanged, "shipping_label": "Spedizione"})
+
+    assert (await signed_in.settings.load()).values == {"shipping_label": "Spedizione"}
+    assert "Set in the console" in (await signed_in.get("/")).html

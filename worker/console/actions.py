@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
+from typing import Any
 
 from aiohttp import web
 
 from ..api.errors import ApiError
 from ..api.services import CONNECTION, SettingsParts, services
 from ..api.settings import change_settings, settings_state
+from ..domain.console_settings import SettingRejected, parse_value
 from ..sync.manual import ManualResult, NotAllowed, UnknownOrder
 from ..zoho.errors import ZohoError
 from . import language
@@ -45,8 +47,11 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
     """Validate and store the settings form; a refusal shows the form again with the error."""
     form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
     t = language.translator(language.choose(request))
+    parts = _settings_parts(request)
     try:
-        await change_settings(_settings_parts(request), settings_body(form))
+        body = settings_body(form)
+        current = (await settings_state(parts)).resolution.values
+        await change_settings(parts, {k: v for k, v in body.items() if _changed(k, v, current)})
     except FormRejected as exc:
         return await render_overview(request, form=shown(form), errors={exc.field: str(exc)})
     except ApiError as exc:
@@ -124,6 +129,15 @@ def _result(t: Translate, result: ManualResult) -> str:
     state = t(STATE_LABELS.get(record.state, record.state))
     reason = f" {record.reason}" if record.reason else ""
     return t("Done. The order is now: {state}.", state=state) + reason
+
+
+def _changed(name: str, raw: object, current: Mapping[str, Any]) -> bool:
+    """Whether the form changes ``name``: only changes are stored, so a setting the admin
+    left alone keeps coming from the environment or the default."""
+    try:
+        return bool(parse_value(name, raw) != current[name])
+    except SettingRejected:
+        return True  # stored through change_settings, which names the field
 
 
 def _settings_parts(request: web.Request) -> SettingsParts:
