@@ -1,0 +1,27 @@
+"""``GET /metrics``: prometheus-client's text exposition of the process registry (no auth).
+
+Before answering, the gauges read from MongoDB are brought up to date by the refresh
+bootstrap wires (``worker.bootstrap.scrape``; it caches, so a scrape storm costs the
+database one read per cache period). Like ``/healthz`` it needs no token: keep the port
+off the public internet (docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+Refresh = Callable[[], Awaitable[None]]
+SCRAPE: web.AppKey[Refresh] = web.AppKey("scrape")  # sets the gauges read at scrape time
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """The metrics of this process, in Prometheus' text format."""
+    refresh = request.app.get(SCRAPE)
+    if refresh is not None:
+        await refresh()
+    return web.Response(
+        body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
+    )
