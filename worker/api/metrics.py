@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from prometheus_client import REGISTRY
+from prometheus_client.exposition import choose_encoder
 
 Refresh = Callable[[], Awaitable[None]]
 SCRAPE: web.AppKey[Refresh] = web.AppKey("scrape")  # sets the gauges read at scrape time
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """The metrics of this process, in Prometheus' text format."""
+    """The metrics of this process: Prometheus' text format 0.0.4, or OpenMetrics when the
+    scraper's ``Accept`` asks for it (prometheus-client's negotiation)."""
     refresh = request.app.get(SCRAPE)
     if refresh is not None:
         await refresh()
-    return web.Response(
-        body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
-    )
+    encode, content_type = choose_encoder(request.headers.get("Accept", ""))
+    return web.Response(body=encode(REGISTRY), headers={"Content-Type": content_type})
