@@ -85,3 +85,9 @@ INVOICE_UPSERT = Gauge(
     "(ZBSYNC_ZOHO_INVOICE_UNIQUE_FIELD set; see the log for why).",
     ["organization"],
 )
+ZOHO_CONNECTION = Gauge(
+    "zbsync_zoho_connection",
+    "1 for the stored Zoho connection's state (connected, not_connected, broken, "
+    "minting_paused, unreadable), 0 for the others (read at scrape).",
+    ["state"],
+)

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from pymongo.errors import ServerSelectionTimeoutError
 
@@ -22,7 +23,10 @@ from worker.api.readiness import NOT_CONFIGURED, Checks, run_checks
 from worker.bootstrap.scrape import ScrapeGauges
 from worker.clock import SystemClock
 from worker.domain.budget_ledger import BudgetLimits, BudgetUsage
+from worker.domain.connection import StoredConnection
 from worker.domain.invoice_mapping import MappingSettings
+from worker.domain.readiness import CONNECTION_STATES
+from worker.store.connection import SealedTokenUnreadable
 from worker.sync.manual import ManualActions
 from worker.sync.policy import SyncPolicy
 from worker.sync.prepare import Preparer
@@ -217,6 +221,42 @@ async def test_metrics_are_prometheus_text_with_orders_and_budget_read_at_scrape
 async def _text(http: aiohttp.ClientSession, base: str) -> str:
     async with http.get(f"{base}/metrics") as resp:
         return await resp.text()
+
+
+class Connections:
+    """A stored connection a test replaces, or a token no key decrypts."""
+
+    def __init__(self, stored: StoredConnection | None) -> None:
+        self.stored = stored
+        self.unreadable = False
+
+    async def load(self) -> StoredConnection | None:
+        if self.unreadable:
+            raise SealedTokenUnreadable("no key decrypts it")
+        return self.stored
+
+
+async def test_the_connection_gauge_is_1_for_the_stored_connections_state_only() -> None:
+    clock = ManualClock()
+    connections = Connections(None)
+    gauges = ScrapeGauges(CountingOrders({}), None, None, clock, connection=connections, ttl_ms=1)
+
+    def states() -> dict[str, float]:
+        samples = _samples(generate_latest(REGISTRY).decode())
+        return {
+            dict(k[1])["state"]: v for k, v in samples.items() if k[0] == "zbsync_zoho_connection"
+        }
+
+    await gauges()
+    assert states() == {s: float(s == "not_connected") for s in CONNECTION_STATES}
+    connections.stored = StoredConnection("com", "client", "refresh", status="broken")
+    clock.advance(1)
+    await gauges()
+    assert states() == {s: float(s == "broken") for s in CONNECTION_STATES}
+    connections.unreadable = True
+    clock.advance(1)
+    await gauges()
+    assert states() == {s: float(s == "unreadable") for s in CONNECTION_STATES}
 
 
 async def test_a_scrape_storm_reads_the_database_once_per_period() -> None:

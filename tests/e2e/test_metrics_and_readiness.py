@@ -91,6 +91,7 @@ async def test_metrics_and_readiness_of_a_running_worker(stack: Stack) -> None:
     day_limit = _sum(samples, "zbsync_zoho_budget_limit", window="day")
     assert 0 < day_left < day_limit  # the calls made so far are counted
     assert _sum(samples, "zbsync_dead_lettered_total") == 0
+    assert _sum(samples, "zbsync_zoho_connection", state="connected") == 1
 
     async with stack.http.delete(f"{base}/api/connection", headers=AUTH) as resp:
         assert resp.status == 200, await resp.text()

@@ -10,6 +10,7 @@ from ..api import ApiServices, SettingsParts, build_app
 from ..config import Settings
 from ..console import ConsoleConfig, setup_console
 from ..domain.preflight import Problem
+from ..store.connection import ConnectionRepository
 from ..store.mongo import Database
 from ..store.settings import SettingsRepository
 from . import inspection
@@ -63,7 +64,12 @@ def build_admin_api(
         settings.admin_token.get_secret_value(),
         connection,
         readiness=readiness_checks(settings, db, worker.consumer),
-        scrape=ScrapeGauges(worker.stores.orders, worker.budget, settings.zoho_organization_id),
+        scrape=ScrapeGauges(
+            worker.stores.orders,
+            worker.budget,
+            settings.zoho_organization_id,
+            connection=ConnectionRepository(db, settings.fernet()),
+        ),
     )
     assert settings.secret_key is not None  # require_for_run checked it
     setup_console(

@@ -16,8 +16,11 @@ import structlog
 
 from ..clock import Clock, SystemClock
 from ..domain.budget_ledger import BudgetUsage
+from ..domain.connection import StoredConnection
 from ..domain.decisions import State
-from ..metrics import BUDGET_IN_FLIGHT, BUDGET_LEFT, BUDGET_LIMIT, ORDERS
+from ..domain.readiness import CONNECTION_STATES, connection_state
+from ..metrics import BUDGET_IN_FLIGHT, BUDGET_LEFT, BUDGET_LIMIT, ORDERS, ZOHO_CONNECTION
+from ..store.connection import SealedTokenUnreadable
 
 log = structlog.get_logger(__name__)
 DEFAULT_TTL_MS = 5_000
@@ -40,10 +43,20 @@ class BudgetReader(Protocol):
         ...
 
 
-class ScrapeGauges:
-    """Sets ``zbsync_orders`` and the ``zbsync_zoho_budget_*`` gauges, cached for ``ttl_ms``.
+class ConnectionReader(Protocol):
+    """The stored Zoho connection (``worker.store.connection.ConnectionRepository``)."""
 
-    ``budget`` and ``organization``: None until an organization is chosen (no budget series).
+    async def load(self) -> StoredConnection | None:
+        """The connection, or None when nothing is connected."""
+        ...
+
+
+class ScrapeGauges:
+    """Sets ``zbsync_orders``, ``zbsync_zoho_connection`` and the ``zbsync_zoho_budget_*``
+    gauges, cached for ``ttl_ms``.
+
+    ``budget`` and ``organization``: None until an organization is chosen (no budget series);
+    ``connection``: None leaves ``zbsync_zoho_connection`` unset.
     """
 
     def __init__(
@@ -53,6 +66,7 @@ class ScrapeGauges:
         organization: str | None,
         clock: Clock | None = None,
         *,
+        connection: ConnectionReader | None = None,
         ttl_ms: int = DEFAULT_TTL_MS,
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
@@ -60,6 +74,7 @@ class ScrapeGauges:
         self._budget = budget if organization else None
         self._organization = organization or ""
         self._clock = clock or SystemClock()
+        self._connection = connection
         self._ttl_ms = ttl_ms
         self._timeout_s = timeout_s
         self._lock = asyncio.Lock()
@@ -76,12 +91,23 @@ class ScrapeGauges:
                 async with asyncio.timeout(self._timeout_s):
                     counts = await self._orders.count_by_state()
                     usage = None if self._budget is None else await self._budget.usage()
+                    connection = await self._connection_state(now)
             except Exception as exc:  # the scrape answers with the values read last
                 log.warning("metrics from the database not read", error=type(exc).__name__)
                 return
-            self._set(counts, usage)
+            self._set(counts, usage, connection)
 
-    def _set(self, counts: dict[str, int], usage: BudgetUsage | None) -> None:
+    async def _connection_state(self, now_ms: int) -> str | None:
+        if self._connection is None:
+            return None
+        try:
+            return connection_state(await self._connection.load(), now_ms)
+        except SealedTokenUnreadable:
+            return "unreadable"
+
+    def _set(
+        self, counts: dict[str, int], usage: BudgetUsage | None, connection: str | None
+    ) -> None:
         # No await from here on: a scrape never sees the gauges half set. Cleared first so
         # a previous organization's series (before a reload) disappear.
         ORDERS.clear()
@@ -89,6 +115,9 @@ class ScrapeGauges:
             ORDERS.labels(known.value).set(0)
         for state, count in counts.items():
             ORDERS.labels(state).set(count)
+        if connection is not None:
+            for state in CONNECTION_STATES:
+                ZOHO_CONNECTION.labels(state).set(1 if state == connection else 0)
         for gauge in (BUDGET_LEFT, BUDGET_LIMIT, BUDGET_IN_FLIGHT):
             gauge.clear()
         if usage is None:
