@@ -244,3 +244,15 @@ async def test_storing_an_event_runs_with_its_event_and_order_id_in_the_log_cont
         await consumer.close()
     event = parse_event(PAID)
     assert seen == [{"event_id": event.event_id, "order_id": event.order_id}]
+
+
+async def test_the_consumer_says_it_consumes_only_between_start_and_stop(
+    amqp_url: str, topology: Topology, store: FlakyStore, clock: ManualClock
+) -> None:
+    consumer = OrderConsumer(amqp_url, topology, store, lambda _: None, clock=clock)
+    assert not consumer.consuming
+    await consumer.start()
+    assert consumer.consuming
+    await consumer.stop_consuming()
+    assert not consumer.consuming
+    await consumer.close()

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import connection, health, invoices, openapi, orders, preflight, reconcile, settings
+from . import (
+    connection,
+    health,
+    invoices,
+    metrics,
+    openapi,
+    orders,
+    preflight,
+    readiness,
+    reconcile,
+    settings,
+)
 from .auth import bearer_auth
 from .errors import json_errors
+from .metrics import SCRAPE, Refresh
+from .readiness import READINESS, Checks
 from .services import CONNECTION, SERVICES, ApiServices, ConnectionControl
 
 ROUTES = [
     web.get("/healthz", health.healthz),
+    web.get("/readyz", readiness.readyz),
+    web.get("/metrics", metrics.metrics),
     web.get("/api/openapi.json", openapi.openapi),
     web.get("/api/orders", orders.list_orders),
     web.get("/api/orders/{order_id}", orders.get_order),
@@ -30,15 +45,25 @@ ROUTES = [
 
 
 def build_app(
-    parts: ApiServices, admin_token: str, connection: ConnectionControl | None = None
+    parts: ApiServices,
+    admin_token: str,
+    connection: ConnectionControl | None = None,
+    *,
+    readiness: Checks | None = None,
+    scrape: Refresh | None = None,
 ) -> web.Application:
     """The API over ``parts``; ``/api/*`` answers only ``Bearer <admin_token>``; without
-    ``connection`` the connection routes answer 409 not_configured."""
+    ``connection`` the connection routes answer 409 not_configured; without ``readiness``
+    ``/readyz`` answers 503; ``scrape`` sets the gauges read at scrape time."""
     if not admin_token:
         raise ValueError("the admin API needs an admin token")
     app = web.Application(middlewares=[json_errors, bearer_auth(admin_token)])
     app[SERVICES] = parts
     if connection is not None:
         app[CONNECTION] = connection
+    if readiness is not None:
+        app[READINESS] = readiness
+    if scrape is not None:
+        app[SCRAPE] = scrape
     app.add_routes(ROUTES)
     return app

@@ -59,6 +59,25 @@ def _query(name: str, schema: Json, description: str) -> Json:
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
 
+CHECK: Json = {
+    "type": "object",
+    "properties": {"ok": {"type": "boolean"}, "reason": {"type": "string"}},
+    "required": ["ok"],
+}
+READINESS: Json = {
+    "type": "object",
+    "properties": {
+        "ready": {"type": "boolean"},
+        "checks": {
+            "type": "object",
+            "properties": {"broker": CHECK, "database": CHECK, "zoho": CHECK},
+            "additionalProperties": CHECK,
+        },
+    },
+    "required": ["ready", "checks"],
+}
+
+
 MANUAL: Json = {
     "type": "object",
     "properties": {
@@ -154,6 +173,28 @@ CONFIRMATION: Json = _answer(
 PATHS: Json = {
     "/healthz": {
         "get": {"summary": "Liveness", "security": [], "responses": {"200": _answer("running")}}
+    },
+    "/readyz": {
+        "get": {
+            "summary": "Readiness: broker consuming, database reachable, Zoho connection usable",
+            "security": [],
+            "responses": {
+                "200": _answer("every check passes", READINESS),
+                "503": _answer("a check fails: its reason says why", READINESS),
+            },
+        }
+    },
+    "/metrics": {
+        "get": {
+            "summary": "Prometheus metrics (docs/metrics.md)",
+            "security": [],
+            "responses": {
+                "200": {
+                    "description": "Prometheus text exposition format 0.0.4",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }
+            },
+        }
     },
     "/api/openapi.json": {
         "get": {

@@ -10,13 +10,16 @@ from ..api import ApiServices, SettingsParts, build_app
 from ..config import Settings
 from ..console import ConsoleConfig, setup_console
 from ..domain.preflight import Problem
+from ..store.connection import ConnectionRepository
 from ..store.mongo import Database
 from ..store.settings import SettingsRepository
 from . import inspection
 from .connection import ConnectionControl
 from .console_settings import AppliedSettings
 from .live_settings import LiveSettings
+from .readiness import readiness_checks
 from .replica import Worker, replica_name
+from .scrape import ScrapeGauges
 
 
 def build_admin_api(
@@ -56,7 +59,18 @@ def build_admin_api(
         preflight,
     )
     connection = ConnectionControl(settings, db, http, environment=applied.environment)
-    app = build_app(parts, settings.admin_token.get_secret_value(), connection)
+    app = build_app(
+        parts,
+        settings.admin_token.get_secret_value(),
+        connection,
+        readiness=readiness_checks(settings, db, worker.consumer),
+        scrape=ScrapeGauges(
+            worker.stores.orders,
+            worker.budget,
+            settings.zoho_organization_id,
+            connection=ConnectionRepository(db, settings.fernet()),
+        ),
+    )
     assert settings.secret_key is not None  # require_for_run checked it
     setup_console(
         app,

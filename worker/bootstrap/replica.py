@@ -56,6 +56,7 @@ from ..sync.ports import (
 from ..sync.prepare import Catalogs, Connected, Preparer
 from ..sync.service import OrderSync
 from ..sync.upsert_mode import UpsertMode
+from ..zoho.budget import RequestBudget
 from .zoho_client import build_zoho
 
 log = structlog.get_logger(__name__)
@@ -124,6 +125,7 @@ class Worker:
     upsert: UpsertMode | None = None  # None until an organization is chosen
     manual: ManualActions | None = None  # Generate / Delete by a person (the admin API, the CLI)
     policy: LivePolicy | None = None  # the per-order path's policy in force (console settings)
+    budget: RequestBudget | None = None  # the organization's Zoho budget (None: no organization)
 
     @property
     def orders(self) -> OrderStore:
@@ -231,7 +233,8 @@ def build_worker(
     clock, stores = SystemClock(), Stores.on(db)
     policy = LivePolicy(sync_policy(settings, tax_map))
     org = settings.zoho_organization_id
-    books = build_zoho(settings, db, http, org, owner=owner, limits=budget).books if org else None
+    zoho = build_zoho(settings, db, http, org, owner=owner, limits=budget) if org else None
+    books = zoho.books if zoho is not None else None
     sync = build_sync(policy, stores, books, clock, owner)
     loop = SyncLoop(sync.service, stores.orders, clock)
     reconcile = reconciler = None
@@ -256,6 +259,7 @@ def build_worker(
         sync.upsert,
         manual=manual,
         policy=policy,
+        budget=zoho.budget if zoho is not None else None,
     )
 
 

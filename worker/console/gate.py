@@ -15,7 +15,10 @@ from ..api.auth import SIGNED_IN
 from .session import Gate, csrf_ok, same_origin
 
 # /connected: where Zoho's cross-site redirect lands, before the session cookie is sent.
-OPEN_PREFIXES = ("/api/", "/static/", "/healthz", "/oauth/callback", "/connected")
+# /healthz, /readyz, /metrics: probes and the Prometheus scrape, without a session.
+OPEN_PREFIXES = (
+    "/api/", "/static/", "/healthz", "/readyz", "/metrics", "/oauth/callback", "/connected"
+)  # fmt: skip
 SIGN_IN = "/sign-in"
 
 

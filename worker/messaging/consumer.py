@@ -118,6 +118,18 @@ class OrderConsumer:
         self._tag = await self._declared.queue.consume(self._on_message)
         log.info("consuming", queue=self._topology.queue, prefetch=self._prefetch)
 
+    @property
+    def consuming(self) -> bool:
+        """Whether deliveries can arrive now: consuming, and the channel open (a robust
+        connection that lost the broker has its channel closed until it reconnects)."""
+        channel = self._channel
+        return (
+            self._tag is not None
+            and not self._stopping.is_set()
+            and channel is not None
+            and not channel.is_closed
+        )
+
     async def stop_consuming(self) -> None:
         """Take no more messages; held ones go back to the queue now."""
         self._stopping.set()

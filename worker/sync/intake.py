@@ -63,6 +63,7 @@ def _applied(base: OrderRecord, event: OrderEvent, stamp: Stamp, now_ms: int) ->
         "work_seq": base.work_seq + 1,
         "due_at_ms": now_ms,
         "updated_at_ms": now_ms,
+        "stored_at_ms": now_ms,
     }
     order = event.order
     if event.type == "order.deleted" or (isinstance(order, Order) and cancels(order.status)):

@@ -82,6 +82,7 @@ class OrderRecord(BaseModel):
     intent: Intent | None = None
     received_at_ms: int = 0
     updated_at_ms: int = 0
+    stored_at_ms: int = 0  # when the newest event was taken in (0: before this was recorded)
 
     def replace(self, **changes: Any) -> OrderRecord:
         """A copy with ``changes`` (validated), same version."""

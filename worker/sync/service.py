@@ -22,6 +22,7 @@ from ..domain.decisions import Facts, State, Step, decide
 from ..domain.lanes import Lane
 from ..domain.problems import MappingProblem
 from ..domain.scopes import refused_reason
+from ..metrics import EVENT_TO_INVOICE_SECONDS
 from ..zoho.errors import (
     ConnectionBroken,
     PermanentZohoError,
@@ -57,6 +58,7 @@ class Outcome:
     from_configuration: bool = False
     retry_at_ms: int | None = None
     error: str | None = None
+    wrote_invoice: bool = False  # a create or update reached Zoho in this pass
 
 
 class OrderSync:
@@ -115,6 +117,12 @@ class OrderSync:
                 log.warning("lease lost while working", why=str(lost))
         return True
 
+    def _observe_latency(self, started: OrderRecord, outcome: Outcome, lane: Lane) -> None:
+        """Event-to-invoice: from storing the event the pass started with to its invoice write."""
+        if outcome.wrote_invoice and outcome.state is State.SYNCED and started.stored_at_ms:
+            seconds = max(0, self._clock.now_ms() - started.stored_at_ms) / 1000
+            EVENT_TO_INVOICE_SECONDS.labels(lane.name).observe(seconds)
+
     def _has_work(self, record: OrderRecord) -> bool:
         due = record.due_at_ms is not None and record.due_at_ms <= self._clock.now_ms()
         return record.applied_seq < record.work_seq or due or record.manual
@@ -125,7 +133,9 @@ class OrderSync:
         seq = record.work_seq
         record = await lease.write(state=State.SYNCING.value)
         outcome = await self._outcome(record, lease, lane, actor)
-        record = await lease.change(lambda current: _finished(current, seq, outcome))
+        finished = await lease.change(lambda current: _finished(current, seq, outcome))
+        self._observe_latency(record, outcome, lane)
+        record = finished
         await self._audit.record(
             record.order_id,
             self._clock.now_ms(),
@@ -169,13 +179,13 @@ class OrderSync:
         self, record: OrderRecord, lease: OrderLease, lane: Lane, actor: str
     ) -> Outcome:
         work, facts = await self._preparer.prepare(record, lease, lane)
-        healed = False
+        healed = wrote = False
         while True:
             decision = decide(facts)
             log.info("decided", step=decision.step.value)
             if decision.step is Step.SETTLE:
                 assert decision.state is not None
-                return Outcome(decision.state, decision.reason)
+                return Outcome(decision.state, decision.reason, wrote_invoice=wrote)
             try:
                 result = await self._step(decision.step, work, record, facts, actor)
             except ZohoValidationError:
@@ -187,8 +197,9 @@ class OrderSync:
                 record = await self._orders.load(record.order_id) or record
                 work, facts = await self._preparer.prepare(record, lease, lane)
                 continue
+            wrote = wrote or decision.step in (Step.CREATE, Step.UPDATE)
             if isinstance(result, Settle):
-                return Outcome(result.state, result.reason)
+                return Outcome(result.state, result.reason, wrote_invoice=wrote)
             record, facts = result.record, result.facts
 
     async def _step(
