@@ -18,9 +18,7 @@ KUBERNETES = DEPLOY / "kubernetes"
 YAML_FILES = sorted([*DEPLOY.rglob("*.yaml"), *DEPLOY.rglob("*.yml")])
 # A variable's whole name; a prefix such as `ZBSYNC_ZOHO_*` in prose is not one.
 ENV_NAME = re.compile(r"\bZBSYNC_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_*])")
-# The paths deploy/ probes and scrapes. /healthz is checked against the admin API's routes
-# (test_deploy_files); /readyz and /metrics come with the operations work (SPEC §7, §10) and are
-# listed here until their routes can be checked the same way.
+# The paths deploy/ probes and scrapes; test_deploy_files checks each is a route of the app.
 APP_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # In a container the worker listens on every interface, or nothing outside it reaches it.
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104
