@@ -7,13 +7,13 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
-from worker.bootstrap import build_zoho, connect_from_environment
+from worker.bootstrap import build_worker, build_zoho, connect_from_environment
 from worker.clock import SystemClock
 from worker.config import ConfigError, Settings
 from worker.domain.lanes import Lane
 from worker.store.mongo import Database
 from worker.zoho.oauth import TokenEndpoint
-from zoho_sandbox import RunningSandbox
+from zoho_sandbox import RunningSandbox, SandboxConfig
 
 
 def _settings(sandbox: RunningSandbox, refresh_token: str | None) -> Settings:
@@ -44,8 +44,8 @@ async def test_a_refresh_token_from_the_environment_connects_without_a_browser(
     org = await zoho.books.organization(Lane.MANUAL)
 
     assert org.plan_name == "FREE"
-    assert zoho.adopt_plan_limit(None, org) == 1000
-    assert zoho.adopt_plan_limit(4000, org) == 4000
+    assert zoho.adopt_plan_limit(None, org.plan_name) == 1000
+    assert zoho.adopt_plan_limit(4000, org.plan_name) == 4000
     assert zoho.budget.limits.daily_limit == 4000
 
 
@@ -56,3 +56,37 @@ async def test_a_refresh_token_without_a_client_id_names_the_variable(
 
     with pytest.raises(ConfigError, match="ZBSYNC_ZOHO_CLIENT_ID"):
         await connect_from_environment(settings, mongo_db, SystemClock())
+
+
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(plan_name="PREMIUM")])
+@pytest.mark.parametrize(("configured", "expected"), [(None, 10_000), (4000, 4000)])
+async def test_a_replica_takes_the_daily_limit_from_the_organizations_plan(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    mongo_db: Database,
+    configured: int | None,
+    expected: int,
+) -> None:
+    minted = await token_endpoint.exchange_code(await grant_code(http, sandbox), REDIRECT_URI)
+    settings = _settings(sandbox, minted.refresh_token).model_copy(
+        update={"zoho_organization_id": "20061234567", "zoho_daily_limit": configured}
+    )
+    await connect_from_environment(settings, mongo_db, SystemClock())
+    first = build_worker(settings, mongo_db, http, "replica-a")
+    second = build_worker(settings, mongo_db, http, "replica-b")
+    assert first.budget is not None
+    assert second.budget is not None
+    assert first.budget.limits.daily_limit == (configured or 1000)  # the plan is not known yet
+
+    assert first.catalogs is not None
+    assert second.catalogs is not None
+    await first.catalogs.get(Lane.LIVE)  # reads the organization from Zoho
+    await second.catalogs.get(Lane.LIVE)  # takes the copy the first shared
+
+    assert first.budget.limits.daily_limit == expected
+    assert second.budget.limits.daily_limit == expected
+    async with http.get(
+        f"{sandbox.origin}/_sandbox/calls", params={"request_class": "organizations.get"}
+    ) as resp:
+        assert len((await resp.json())["calls"]) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ import structlog
 from ..clock import Clock, SystemClock
 from ..config import Settings
 from ..domain.budget_ledger import BudgetLimits
+from ..domain.catalog import Catalog
 from ..domain.invoice_mapping import MappingSettings
 from ..domain.lanes import Lane
 from ..events import OrderEvent
@@ -57,7 +58,7 @@ from ..sync.prepare import Catalogs, Connected, Preparer
 from ..sync.service import OrderSync
 from ..sync.upsert_mode import UpsertMode
 from ..zoho.budget import RequestBudget
-from .zoho_client import build_zoho
+from .zoho_client import ZohoParts, build_zoho
 
 log = structlog.get_logger(__name__)
 
@@ -126,6 +127,7 @@ class Worker:
     manual: ManualActions | None = None  # Generate / Delete by a person (the admin API, the CLI)
     policy: LivePolicy | None = None  # the per-order path's policy in force (console settings)
     budget: RequestBudget | None = None  # the organization's Zoho budget (None: no organization)
+    catalogs: CatalogCache | None = None  # the organization's taxes, currencies and plan
 
     @property
     def orders(self) -> OrderStore:
@@ -184,6 +186,7 @@ def build_sync(
     owner: str,
     *,
     catalogs: Catalogs | None = None,
+    on_catalog: Callable[[Catalog], None] | None = None,
 ) -> SyncParts:
     """The per-order path; ``books`` None while Zoho is not connected or no organization is set.
 
@@ -192,7 +195,7 @@ def build_sync(
     policy = live.current  # what no console setting changes: waits, leases, upsert field
     cache = zoho = index = upsert = None
     if books is not None:
-        cache = CatalogCache(books, stores.catalogs, clock)
+        cache = CatalogCache(books, stores.catalogs, clock, on_catalog=on_catalog)
         upsert = UpsertMode(books, policy.invoice_unique_field)
         contacts = ContactResolver(
             books,
@@ -220,6 +223,19 @@ def build_sync(
     return SyncParts(service, cache, index, upsert, live)
 
 
+def _plan_limit(settings: Settings, zoho: ZohoParts | None) -> Callable[[Catalog], None] | None:
+    """The budget's daily cap from each catalog a replica takes: the setting, else the
+    organization's plan (SPEC §5). None without a client (or with a benchmark's limits)."""
+    if zoho is None:
+        return None
+    parts = zoho
+
+    def adopt(catalog: Catalog) -> None:
+        parts.adopt_plan_limit(settings.zoho_daily_limit, catalog.plan_name)
+
+    return adopt
+
+
 def build_worker(
     settings: Settings,
     db: Database,
@@ -235,7 +251,14 @@ def build_worker(
     org = settings.zoho_organization_id
     zoho = build_zoho(settings, db, http, org, owner=owner, limits=budget) if org else None
     books = zoho.books if zoho is not None else None
-    sync = build_sync(policy, stores, books, clock, owner)
+    sync = build_sync(
+        policy,
+        stores,
+        books,
+        clock,
+        owner,
+        on_catalog=_plan_limit(settings, zoho if budget is None else None),
+    )
     loop = SyncLoop(sync.service, stores.orders, clock)
     reconcile = reconciler = None
     if sync.catalogs is not None and org:
@@ -260,6 +283,7 @@ def build_worker(
         manual=manual,
         policy=policy,
         budget=zoho.budget if zoho is not None else None,
+        catalogs=sync.catalogs,
     )
 
 

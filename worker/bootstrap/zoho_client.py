@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import aiohttp
+import structlog
 
 from ..clock import Clock, SystemClock
 from ..config import ConfigError, Settings
@@ -20,7 +21,6 @@ from ..zoho.budget import RequestBudget
 from ..zoho.connect import adopt_environment_token
 from ..zoho.datacenters import resolve_endpoints
 from ..zoho.http import ZohoHttp
-from ..zoho.models import Organization
 from ..zoho.oauth import OAuthClientCredentials, TokenEndpoint
 from ..zoho.plans import daily_limit
 from ..zoho.tokens import TokenManager
@@ -49,6 +49,9 @@ def token_endpoint_for(
     return endpoint_for
 
 
+log = structlog.get_logger(__name__)
+
+
 @dataclass(frozen=True)
 class ZohoParts:
     """The Zoho client and the shared state behind it."""
@@ -57,10 +60,12 @@ class ZohoParts:
     tokens: TokenManager
     budget: RequestBudget
 
-    def adopt_plan_limit(self, configured: int | None, organization: Organization) -> int:
+    def adopt_plan_limit(self, configured: int | None, plan_name: str | None) -> int:
         """Set the daily cap from the setting, else the organization's plan; returns it."""
-        limit = daily_limit(configured, organization.plan_name)
-        self.budget.set_daily_limit(limit)
+        limit = daily_limit(configured, plan_name)
+        if limit != self.budget.limits.daily_limit:
+            log.info("daily zoho limit", limit=limit, plan=plan_name, configured=configured)
+            self.budget.set_daily_limit(limit)
         return limit
 
 

@@ -54,6 +54,7 @@ class Catalog:
     currencies: tuple[CurrencyInfo, ...]
     base_currency: str
     time_zone: str | None = None  # the organization's, as Zoho names it (IANA or an alias)
+    plan_name: str | None = None  # the organization's Zoho plan: its daily API limit
 
     def currency(self, code: str) -> CurrencyInfo | None:
         """The enabled currency with ISO code ``code``, if any."""
@@ -76,6 +77,7 @@ def catalog_to_json(catalog: Catalog) -> dict[str, Any]:
         "currencies": [asdict(currency) for currency in catalog.currencies],
         "base_currency": catalog.base_currency,
         "time_zone": catalog.time_zone,
+        "plan_name": catalog.plan_name,
     }  # fmt: skip
 
 
@@ -87,4 +89,6 @@ def catalog_from_json(data: Mapping[str, Any]) -> Catalog:
         for tax in data["taxes"]
     )  # fmt: skip
     currencies = tuple(CurrencyInfo(**currency) for currency in data["currencies"])
-    return Catalog(taxes, currencies, data["base_currency"], data.get("time_zone"))
+    return Catalog(
+        taxes, currencies, data["base_currency"], data.get("time_zone"), data.get("plan_name")
+    )

@@ -5,11 +5,14 @@ start, would spend the request budget. The reconciler's pass reads them from Zoh
 (``refresh``) and shares them through MongoDB; a replica takes the shared copy,
 keeps it for a short while, and reads Zoho itself only when nothing is shared yet
 or the shared copy is older than ``stale_ms`` (no reconciler has run for that long).
+Each copy it takes is also handed to ``on_catalog`` (the request budget adopts the
+plan's daily limit from it).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from ..clock import Clock
 from ..domain.catalog import Catalog
@@ -32,8 +35,10 @@ class CatalogCache:
         *,
         local_ttl_ms: int = LOCAL_TTL_MS,
         stale_ms: int = STALE_MS,
+        on_catalog: Callable[[Catalog], None] | None = None,
     ) -> None:
         self._books, self._shared, self._clock = books, shared, clock
+        self._on_catalog = on_catalog
         self._local_ttl_ms, self._stale_ms = local_ttl_ms, stale_ms
         self._catalog: Catalog | None = None
         self._checked_at_ms = 0
@@ -65,7 +70,7 @@ class CatalogCache:
         catalog = catalog_from(taxes, currencies, organization)
         now = self._clock.now_ms()
         await self._shared.save(self._books.organization_id, catalog, now)
-        self._catalog, self._checked_at_ms = catalog, now
+        self._take(catalog, now)
         self._reads += 1
         return catalog
 
@@ -74,4 +79,9 @@ class CatalogCache:
         if shared is None or now_ms - shared[1] > self._stale_ms:
             await self._refresh(lane)
             return
-        self._catalog, self._checked_at_ms = shared[0], now_ms
+        self._take(shared[0], now_ms)
+
+    def _take(self, catalog: Catalog, now_ms: int) -> None:
+        self._catalog, self._checked_at_ms = catalog, now_ms
+        if self._on_catalog is not None:
+            self._on_catalog(catalog)

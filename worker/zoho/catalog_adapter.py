@@ -65,6 +65,7 @@ def catalog_from(
         currencies=tuple(currency_info(c) for c in rows),
         base_currency=base,
         time_zone=organization.time_zone,
+        plan_name=organization.plan_name,
     )
 
 
