@@ -10,6 +10,7 @@ stretch of wall time: the assertions are counts.
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from tests.support.outages import (
 )
 from tests.support.rabbit_node import rabbitmq_scripts, start_node, stop_node
 from tests.support.worker_process import eventually
-from worker.store.mongo import open_database, with_database
+from worker.store.mongo import ZOHO_CONNECTIONS, open_database, with_database
 
 NOT_HANDLED = "event not handled; trying again after a delay"
 
@@ -145,6 +146,55 @@ async def test_zoho_accounts_down_at_a_token_refresh(stack: Stack) -> None:
     assert await readiness.ready()
     assert readiness.transitions() == [200]
     assert await worker.stop() == 0
+
+
+async def test_zoho_accounts_down_when_the_access_token_expires(stack: Stack) -> None:
+    """Short-lived access tokens, and Zoho Accounts answering 500 once the worker's token has
+    expired: readiness goes false (minting paused, no valid token) and back, the orders stay
+    due, and once Accounts is back one refresh serves them all."""
+    await _patch_sandbox(stack, access_token_ttl=3)
+    worker = await stack.start_worker()
+    readiness = Readiness(stack.http, api_url(worker))
+    await stack.paid(_order("6501"))
+    await _all_synced(stack, ["6501"])
+    await add_rule(stack.http, stack.sandbox.origin, "oauth.token", "rejected_500")
+    refreshes_before = len(await stack.calls("oauth.token"))
+
+    async def expired() -> bool:  # by the worker's own clock, as stored
+        await readiness.probe()
+        stored = await stack.db[ZOHO_CONNECTIONS].find_one({"_id": "primary"})
+        assert stored is not None
+        return int(stored["access_expires_at_ms"]) < int(time.time() * 1000)
+
+    await eventually(expired, what="the stored access token expired")
+    during = ["6502", "6503", "6504"]
+    for order_id in during:
+        await stack.paid(_order(order_id))
+
+    async def paused_and_refused_twice() -> bool:
+        not_ready = await readiness.failing("zoho")
+        return not_ready and await fault_hits(stack.http, stack.sandbox.origin) >= 2
+
+    await eventually(paused_and_refused_twice, what="not ready, two refreshes refused")
+    assert "synced" not in {await stack.state(o) for o in during}
+    await _patch_sandbox(stack, access_token_ttl=3600)
+    await clear_faults(stack.http, stack.sandbox.origin)
+
+    await eventually(readiness.ready, what="ready again")
+    await _all_synced(stack, ["6501", *during])
+    await _exactly_once(stack, ["6501", *during])
+    await _nothing_left(stack)
+    refreshes = (await stack.calls("oauth.token"))[refreshes_before:]
+    assert len([c for c in refreshes if c["fault"] == "rejected_500"]) >= 2
+    assert len([c for c in refreshes if c["status"] == 200]) == 1
+    assert len(await stack.calls("oauth.token")) <= 10  # Zoho's mints per 10 minutes
+    assert readiness.transitions()[-2:] == [503, 200]
+    assert await worker.stop() == 0
+
+
+async def _patch_sandbox(stack: Stack, **settings: object) -> None:
+    async with stack.http.patch(f"{stack.sandbox.origin}/_sandbox/config", json=settings) as resp:
+        assert resp.status == 200, await resp.text()
 
 
 async def test_sigterm_with_creates_in_flight_drains_and_exits_0(stack: Stack) -> None:
