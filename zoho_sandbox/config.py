@@ -35,7 +35,12 @@ class OAuthClient(BaseModel):
 
 
 FaultMode = Literal[
-    "applied_then_500", "applied_then_reset", "rejected_500", "latency", "rate_limit_storm"
+    "applied_then_500",
+    "applied_then_reset",
+    "applied_then_latency",
+    "rejected_500",
+    "latency",
+    "rate_limit_storm",
 ]
 
 
@@ -47,7 +52,7 @@ class FaultRule(BaseModel):
     request_class: str
     mode: FaultMode
     times: int | None = Field(default=None, ge=1)  # None: until removed
-    seconds: float = Field(default=0.0, ge=0)  # sandbox seconds, for "latency"
+    seconds: float = Field(default=0.0, ge=0)  # sandbox seconds, for the latency modes
 
 
 class InvoiceCustomField(BaseModel):

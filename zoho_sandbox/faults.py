@@ -11,6 +11,9 @@ rule with ``times`` is used up after that many requests. Modes:
 - ``latency``: wait ``seconds`` of sandbox time, then handle normally. The wait
   ends early when the sandbox clock is advanced past it, so a test can hold
   requests in flight and release them with ``POST /_sandbox/clock``.
+- ``applied_then_latency``: the handler runs and its effect stays; the answer leaves
+  ``seconds`` of sandbox time later (released the same way). A client that gives up
+  meanwhile has made the change without knowing it.
 - ``rate_limit_storm``: 429/44 without running the handler.
 
 The mode applied is stored on the request (``FAULT_APPLIED``) for the call log.
@@ -139,6 +142,12 @@ async def with_faults(request: web.Request, handler: Any) -> web.StreamResponse:
     if rule.mode == "latency":
         await request.app[FAULTS].sleep(request.app[CLOCK], rule.seconds)
         return await handler(request)  # type: ignore[no-any-return]
+    if rule.mode == "applied_then_latency":
+        try:
+            answer: web.StreamResponse = await handler(request)
+        finally:  # an error answer is held as long as a success
+            await request.app[FAULTS].sleep(request.app[CLOCK], rule.seconds)
+        return answer
     # The handler's own answer, success or error, is discarded either way.
     with contextlib.suppress(ZohoError, OAuthError, web.HTTPException):
         await handler(request)

@@ -86,6 +86,29 @@ async def test_latency_holds_the_request_until_sandbox_time_has_passed(
     assert (record["status"], record["fault"]) == (200, "latency")
 
 
+async def test_applied_then_latency_makes_the_change_and_holds_the_answer(
+    client: SandboxClient, books: BooksClient
+) -> None:
+    await _fault(client, request_class="contacts.create", mode="applied_then_latency", seconds=60)
+    call = asyncio.ensure_future(books.call("POST", "/contacts", json={"contact_name": "Held"}))
+
+    async def created() -> bool:
+        listed = await books.call("GET", "/contacts", params={"contact_name": "Held"})
+        return len(listed.body["contacts"]) == 1
+
+    for _ in range(1000):  # the change is visible while its answer is still held
+        if await created():
+            break
+    else:
+        raise AssertionError("the held create never made its change")
+    assert not call.done()
+    await client.control("POST", "/clock", {"advance": 60})
+    resp = await call
+    assert (resp.status, resp.code) == (201, 0)
+    [record] = await _calls(client, "contacts.create")
+    assert (record["status"], record["fault"]) == (201, "applied_then_latency")
+
+
 async def _until_no_faults_left(client: SandboxClient) -> None:
     for _ in range(1000):
         if not (await client.control("GET", "/faults")).body["faults"]:
