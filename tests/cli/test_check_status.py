@@ -12,9 +12,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.support.orders import event, order_data
-from tests.support.stepping_clock import SteppingClock
 from tests.support.zoho_fixtures import (
-    connect_granting,
+    Grant,
     sandbox_state,
 )
 from worker.api import serve
@@ -23,13 +22,11 @@ from worker.config import load_settings
 from worker.domain.connection import StoredConnection
 from worker.domain.scopes import REQUIRED_SCOPES
 from worker.store.audit import AuditTrail
-from worker.store.connection import ConnectionRepository
 from worker.store.mongo import Database
 from worker.store.orders import OrderRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.store.settings import SettingsRepository
 from worker.sync.intake import take_in
-from worker.zoho.oauth import TokenEndpoint
 from zoho_sandbox import RunningSandbox
 
 ORG = "20061234567"  # the sandbox's organization
@@ -121,17 +118,9 @@ async def test_check_names_an_organization_the_token_cannot_read(
 
 
 async def test_check_asks_for_the_scopes_a_token_lacks(
-    env: dict[str, str],
-    mongo_db: Database,
-    http: aiohttp.ClientSession,
-    sandbox: RunningSandbox,
-    token_endpoint: TokenEndpoint,
-    connections: ConnectionRepository,
-    clock: SteppingClock,
+    env: dict[str, str], mongo_db: Database, http: aiohttp.ClientSession, grant: Grant
 ) -> None:
-    await connect_granting(
-        http, sandbox, token_endpoint, connections, clock, scope="ZohoBooks.invoices.ALL"
-    )
+    await grant(["ZohoBooks.invoices.ALL"])
 
     code, out = await _zbsync(env, "check")
 
@@ -140,37 +129,14 @@ async def test_check_asks_for_the_scopes_a_token_lacks(
     assert "ZohoBooks.settings.READ" in out
 
 
-async def _connect_granting(
-    scopes: tuple[str, ...],
-    recorded: tuple[str, ...] | None,
-    http: aiohttp.ClientSession,
-    sandbox: RunningSandbox,
-    token_endpoint: TokenEndpoint,
-    connections: ConnectionRepository,
-    clock: SteppingClock,
-) -> None:
-    """A connection whose token carries ``scopes``, stored with ``recorded`` as known."""
-    await connect_granting(
-        http, sandbox, token_endpoint, connections, clock, scope=",".join(scopes), recorded=recorded
-    )
-
-
 # A consent made before the worker needed to delete drafts.
 WITHOUT_DELETE = tuple(s for s in REQUIRED_SCOPES if s != "ZohoBooks.invoices.DELETE")
 
 
 async def test_check_and_the_api_name_a_scope_the_consent_did_not_ask_for(
-    env: dict[str, str],
-    mongo_db: Database,
-    http: aiohttp.ClientSession,
-    sandbox: RunningSandbox,
-    token_endpoint: TokenEndpoint,
-    connections: ConnectionRepository,
-    clock: SteppingClock,
+    env: dict[str, str], mongo_db: Database, http: aiohttp.ClientSession, grant: Grant
 ) -> None:
-    await _connect_granting(
-        WITHOUT_DELETE, WITHOUT_DELETE, http, sandbox, token_endpoint, connections, clock
-    )
+    await grant(WITHOUT_DELETE, recorded=WITHOUT_DELETE)
 
     code, out = await _zbsync(env, "check")
 
@@ -182,16 +148,10 @@ async def test_check_and_the_api_name_a_scope_the_consent_did_not_ask_for(
 
 
 async def test_unknown_scopes_are_not_reported_as_missing(
-    env: dict[str, str],
-    mongo_db: Database,
-    http: aiohttp.ClientSession,
-    sandbox: RunningSandbox,
-    token_endpoint: TokenEndpoint,
-    connections: ConnectionRepository,
-    clock: SteppingClock,
+    env: dict[str, str], mongo_db: Database, http: aiohttp.ClientSession, grant: Grant
 ) -> None:
     """A Self Client's or the environment's token: its scopes are not known, so not judged."""
-    await _connect_granting(WITHOUT_DELETE, None, http, sandbox, token_endpoint, connections, clock)
+    await grant(WITHOUT_DELETE)
 
     assert await _zbsync(env, "check") == (0, "ok: no problems found\n")
     assert await _api_preflight(env, mongo_db, http) == "ok"

@@ -5,7 +5,8 @@ Loaded for the whole suite as a plugin (``pytest_plugins`` in ``tests/conftest.p
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Protocol
 
 import aiohttp
 import pytest
@@ -111,6 +112,38 @@ async def connect_granting(
         refresh_token=minted.refresh_token,
         scopes=recorded,
     )
+
+
+class Grant(Protocol):
+    """Connects with a sandbox token carrying ``scopes``, recorded as ``recorded``."""
+
+    async def __call__(
+        self, scopes: Sequence[str], recorded: Sequence[str] | None = None
+    ) -> StoredConnection:
+        """The stored connection."""
+        ...
+
+
+@pytest.fixture
+def grant(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    token_endpoint: TokenEndpoint,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> Grant:
+    """``connect_granting`` with this test's sandbox, database and clock."""
+
+    async def connect(
+        scopes: Sequence[str], recorded: Sequence[str] | None = None
+    ) -> StoredConnection:
+        known = None if recorded is None else tuple(recorded)
+        scope = ",".join(scopes)
+        return await connect_granting(
+            http, sandbox, token_endpoint, connections, clock, scope=scope, recorded=known
+        )
+
+    return connect
 
 
 @pytest.fixture

@@ -6,15 +6,12 @@ import asyncio
 from decimal import Decimal
 
 from tests.support.orders import event, order_data
-from tests.support.stepping_clock import SteppingClock
 from tests.support.sync_harness import Harness
 from tests.support.zoho_fixtures import (
+    Grant,
     add_fault,
-    connect_granting,
 )
 from worker.domain.scopes import REQUIRED_SCOPES
-from worker.store.connection import ConnectionRepository
-from worker.zoho.oauth import TokenEndpoint
 
 
 async def _mark_sent(harness: Harness, invoice_id: str) -> None:
@@ -118,17 +115,12 @@ async def test_a_deleted_paid_order_deletes_its_draft(harness: Harness) -> None:
 
 
 async def test_a_delete_the_token_may_not_make_says_which_scope_to_grant(
-    harness: Harness,
-    token_endpoint: TokenEndpoint,
-    connections: ConnectionRepository,
-    clock: SteppingClock,
+    harness: Harness, grant: Grant
 ) -> None:
     await harness.deliver(event("order.paid", order_data()))
     # Reconnected with a consent that did not ask for invoices.DELETE (Zoho answers code 57).
     lacking = [s for s in REQUIRED_SCOPES if s != "ZohoBooks.invoices.DELETE"]
-    await connect_granting(
-        harness.http, harness.sandbox, token_endpoint, connections, clock, scope=",".join(lacking)
-    )
+    await grant(lacking)
 
     record = await harness.deliver(event("order.deleted", {"id": "1001"}, minutes=5))
 
