@@ -1,0 +1,163 @@
+"""One scenario from start to table row: installation, replicas, workload, disruption, checks.
+
+Everything started here ends in ``finally``: replicas (SIGTERM, then SIGKILL),
+the disruption task, an own RabbitMQ node or nx-27017, the database and queues.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aio_pika
+from pymongo.errors import PyMongoError
+
+from bench.stack import AMQP_URL, Installation, installation, scaled_sandbox
+from tests.support.nx_server import free_port
+from tests.support.rabbit_node import RabbitNode, start_node, stop_node
+from tests.support.scaled_worker import WINDOW_ENV
+from tests.support.workload import Publication, Workload, build_workload
+from tests.support.workload_run import observe, open_work
+from tests.support.zoho_fixtures import add_fault
+
+from .checker import Row, check
+from .context import Chaos, OwnDatabase
+from .ledger import Ledger, Publisher
+from .scenarios import Scenario
+
+WORKER_ENV = {
+    "ZBSYNC_LIST_LAG_WAIT": "1",
+    "ZBSYNC_ZOHO_REQUESTS_PER_MINUTE": "40",  # per 4-second window, across the replicas
+    WINDOW_ENV: "4000",
+    "ZBSYNC_ZOHO_DAILY_LIMIT": "1000000",
+    "ZBSYNC_LEASE_TTL": "6",  # short: a killed replica's lease expires within the run
+}
+SANDBOX = {"time_scale": 1, "minute_window": 4.0, "access_token_ttl": 3600}
+POLL_S = 0.25
+SERVER_SELECTION = "serverSelectionTimeoutMS=2000"  # a store fails fast while MongoDB is down
+
+
+async def run(scenario: Scenario, seed: int, shared_mongodb_uri: str) -> Row:
+    """Run ``scenario`` with ``seed``; a row whatever happens (``error`` says what went wrong)."""
+    row = Row(scenario.key)
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(scenario.timeout):
+            await _run(scenario, seed, shared_mongodb_uri, row)
+    except TimeoutError:
+        row.error = f"timed out after {scenario.timeout:.0f} s"
+    except Exception as exc:  # the table says which scenario broke and how
+        row.error = f"{type(exc).__name__}: {exc}"[:200]
+    row.seconds = time.monotonic() - started
+    return row
+
+
+async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row) -> None:
+    rng = random.Random(seed)  # noqa: S311 - a reproducible run, not a secret
+    workload = build_workload(seed, scenario.orders)
+    config = scaled_sandbox(**(SANDBOX | dict(scenario.sandbox)))
+    with tempfile.TemporaryDirectory(prefix="zbsync-chaos-") as tmp:
+        async with (
+            _services(scenario, Path(tmp), shared_mongodb_uri) as services,
+            installation(
+                services.mongodb_uri, config, WORKER_ENV, amqp_url=services.amqp_url
+            ) as place,
+        ):
+            if services.database is not None:
+                place.env["ZBSYNC_MONGODB_URI"] += f"?{SERVER_SELECTION}"
+            chaos = Chaos(
+                place,
+                rng,
+                dict(scenario.env),
+                [asyncio.Event() for _ in range(workload.phases)],
+                database=services.database,
+                broker=services.broker,
+            )
+            await chaos.start(scenario.replicas)
+            ledger = Ledger()
+            await _drive(scenario, chaos, workload, ledger, row)
+            seen = await observe(place, workload, row.notes)
+            check(row, workload, seen, ledger)
+            row.notes += chaos.notes
+
+
+async def _drive(
+    scenario: Scenario, chaos: Chaos, workload: Workload, ledger: Ledger, row: Row
+) -> None:
+    place, phases = chaos.place, workload.phases
+    disruption = asyncio.create_task(scenario.disruption(chaos)) if scenario.disruption else None
+    publisher = Publisher(place, ledger)
+    try:
+        for phase in range(phases):
+            for request_class, mode in scenario.faults.get(phase, []):
+                await add_fault(place.http, place.sandbox, request_class, mode)
+            for publication in workload.phase(phase):
+                await publisher.publish(publication)
+            chaos.published[phase].set()
+            if phase == phases - 1 and disruption is not None:
+                await disruption  # bounded; recovery is timed from its end
+            still_open = await _settle(place, ledger.confirmed, scenario.settle_within)
+            row.notes += [f"phase {phase}: {what}" for what in still_open]
+        last = max(ledger.last_confirmed_at, chaos.last_disruption)
+        row.recover_s = asyncio.get_running_loop().time() - last
+    finally:
+        await publisher.close()
+        if disruption is not None and not disruption.done():
+            disruption.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await disruption
+
+
+async def _settle(place: Installation, published: list[Publication], within: float) -> list[str]:
+    """Like ``workload_run.settle``, but a broker or database that is down means "not yet"."""
+    remaining = ["nothing checked yet"]
+    try:
+        async with asyncio.timeout(within):
+            while remaining:
+                try:
+                    remaining = await open_work(place, published)
+                except (PyMongoError, aio_pika.exceptions.AMQPError, OSError) as exc:
+                    remaining = [f"cannot look: {type(exc).__name__}"]
+                if remaining:
+                    await asyncio.sleep(POLL_S)
+    except TimeoutError:
+        return remaining
+    return []
+
+
+@dataclass(frozen=True)
+class Services:
+    """The database and broker a scenario uses, and the ones it may restart."""
+
+    mongodb_uri: str
+    amqp_url: str
+    database: OwnDatabase | None
+    broker: RabbitNode | None
+
+
+@contextlib.asynccontextmanager
+async def _services(
+    scenario: Scenario, tmp: Path, shared_mongodb_uri: str
+) -> AsyncIterator[Services]:
+    """The database and broker this scenario uses: shared, or its own (to restart)."""
+    database = None
+    node = None
+    try:
+        if scenario.own_database:
+            database = OwnDatabase(tmp / "nx", free_port(), str(tmp / "nx-data"))
+            await asyncio.to_thread(database.start)
+        if scenario.own_broker:
+            node = await asyncio.to_thread(start_node, tmp / "rabbit")
+        uri = database.server.uri if database and database.server else shared_mongodb_uri
+        yield Services(uri, node.amqp_url if node else AMQP_URL, database, node)
+    finally:
+        if node is not None:
+            await asyncio.to_thread(stop_node, node)
+        if database is not None:
+            await asyncio.to_thread(database.kill)
