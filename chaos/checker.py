@@ -92,6 +92,10 @@ def check(row: Row, workload: Workload, seen: Observed, ledger: Ledger) -> Row:
         else:
             row.dead_letters[str(letter.reason)] += 1
     row.mints = seen.counters.get("mints", 0)
+    counters = seen.counters
+    fired = {k.removeprefix("fault."): v for k, v in counters.items() if k.startswith("fault.")}
+    if fired:
+        row.notes.append(f"faults fired: {dict(sorted(fired.items()))}")
     return row
 
 

@@ -8,23 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
 import tempfile
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import aio_pika
 from pymongo.errors import PyMongoError
 
 from bench.stack import AMQP_URL, Installation, installation, scaled_sandbox
+from tests.support.fake_feed import FakeFeed, serving_feed
 from tests.support.nx_server import free_port
 from tests.support.rabbit_node import RabbitNode, start_node, stop_node
 from tests.support.scaled_worker import WINDOW_ENV
 from tests.support.workload import Publication, Workload, build_workload
 from tests.support.workload_run import observe, open_work
 from tests.support.zoho_fixtures import add_fault
+from worker.store.orders import ORDERS
 
 from .checker import Row, check
 from .context import Chaos, OwnDatabase
@@ -62,8 +66,11 @@ async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row)
     rng = random.Random(seed)  # noqa: S311 - a reproducible run, not a secret
     workload = build_workload(seed, scenario.orders)
     config = scaled_sandbox(**(SANDBOX | dict(scenario.sandbox)))
+    dropped = _dropped(rng, workload, scenario.drop_share)
+    feed = FakeFeed(pages=[[_order_data(p) for p in dropped]])
     with tempfile.TemporaryDirectory(prefix="zbsync-chaos-") as tmp:
         async with (
+            serving_feed(feed) as feed_url,
             _services(scenario, Path(tmp), shared_mongodb_uri) as services,
             installation(
                 services.mongodb_uri, config, WORKER_ENV, amqp_url=services.amqp_url
@@ -71,6 +78,8 @@ async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row)
         ):
             if services.database is not None:
                 place.env["ZBSYNC_MONGODB_URI"] += f"?{SERVER_SELECTION}"
+            if dropped:
+                place.env["ZBSYNC_ORDER_FEED_URL"] = feed_url
             chaos = Chaos(
                 place,
                 rng,
@@ -81,18 +90,18 @@ async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row)
             )
             await chaos.start(scenario.replicas)
             ledger = Ledger()
-            await _drive(scenario, chaos, workload, ledger, row)
+            drop = {p.order_id for p in dropped}
+            await _drive(scenario, chaos, workload, Publisher(place, ledger, drop), row)
             seen = await observe(place, workload, row.notes)
             check(row, workload, seen, ledger)
             row.notes += chaos.notes
 
 
 async def _drive(
-    scenario: Scenario, chaos: Chaos, workload: Workload, ledger: Ledger, row: Row
+    scenario: Scenario, chaos: Chaos, workload: Workload, publisher: Publisher, row: Row
 ) -> None:
-    place, phases = chaos.place, workload.phases
+    place, phases, ledger = chaos.place, workload.phases, publisher.ledger
     disruption = asyncio.create_task(scenario.disruption(chaos)) if scenario.disruption else None
-    publisher = Publisher(place, ledger)
     try:
         for phase in range(phases):
             for request_class, mode in scenario.faults.get(phase, []):
@@ -104,6 +113,9 @@ async def _drive(
                 await disruption  # bounded; recovery is timed from its end
             still_open = await _settle(place, ledger.confirmed, scenario.settle_within)
             row.notes += [f"phase {phase}: {what}" for what in still_open]
+        if ledger.dropped:
+            missing = await _recovered(place, ledger.dropped, scenario.settle_within)
+            row.notes += [f"dropped order {order_id} not synced" for order_id in missing]
         last = max(ledger.last_confirmed_at, chaos.last_disruption)
         row.recover_s = asyncio.get_running_loop().time() - last
     finally:
@@ -127,7 +139,8 @@ async def _settle(place: Installation, published: list[Publication], within: flo
                 if remaining:
                     await asyncio.sleep(POLL_S)
     except TimeoutError:
-        return remaining
+        now_ms = int(time.time() * 1000)
+        return [f"still open after {within:.0f} s (now {now_ms}): {what}" for what in remaining]
     return []
 
 
@@ -161,3 +174,30 @@ async def _services(
             await asyncio.to_thread(stop_node, node)
         if database is not None:
             await asyncio.to_thread(database.kill)
+
+
+async def _recovered(place: Installation, dropped: list[Publication], within: float) -> list[str]:
+    """Wait until every order whose events were dropped is ``synced`` (via the order feed)."""
+    ids = sorted({p.order_id for p in dropped if p.order_id is not None})
+    missing = ids
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(within):
+            while missing:
+                synced = place.db[ORDERS].find({"_id": {"$in": ids}, "state": "synced"}, {"_id": 1})
+                done = {doc["_id"] async for doc in synced}
+                missing = [order_id for order_id in ids if order_id not in done]
+                if missing:
+                    await asyncio.sleep(POLL_S)
+    return missing
+
+
+def _dropped(rng: random.Random, workload: Workload, share: float) -> list[Publication]:
+    """The publications of a seeded ``share`` of the paid-once orders: never published."""
+    paid_once = sorted(o.order_id for o in workload.expected.values() if o.lifecycle == "paid")
+    chosen = set(rng.sample(paid_once, k=round(len(paid_once) * share)))
+    return [p for p in workload.publications if p.order_id in chosen]
+
+
+def _order_data(publication: Publication) -> object:
+    """What the order feed serves for an order: the event's ``data``, digits kept."""
+    return json.loads(publication.body, parse_float=Decimal)["data"]

@@ -61,6 +61,7 @@ class Scenario:
     disruption: Disruption | None = None
     own_database: bool = False
     own_broker: bool = False
+    drop_share: float = 0.0  # paid-once orders whose events the publisher drops (order feed)
     settle_within: float = 90.0  # seconds per phase; a bound for a run gone wrong
     timeout: float = 300.0  # seconds for the whole scenario, set-up and clean-up included
     # A negative control: the checker must fail with this (duplicates or lost orders).
@@ -96,6 +97,13 @@ SCENARIOS = {
             replicas=2,
             own_broker=True,
             disruption=disruptions.broker_restart,
+        ),
+        Scenario(
+            "f",
+            "a quarter of the paid-once orders dropped at the publisher; the order feed has them",
+            replicas=2,
+            env={"ZBSYNC_RECONCILE_INTERVAL": "3"},
+            drop_share=0.25,
         ),
         Scenario(
             "e-db",
