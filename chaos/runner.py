@@ -111,7 +111,9 @@ async def _drive(
             chaos.published[phase].set()
             if phase == phases - 1 and disruption is not None:
                 await disruption  # bounded; recovery is timed from its end
+            began = time.monotonic()
             still_open = await _settle(place, ledger.confirmed, scenario.settle_within)
+            row.notes.append(f"phase {phase} settled in {time.monotonic() - began:.1f} s")
             row.notes += [f"phase {phase}: {what}" for what in still_open]
         if ledger.dropped:
             missing = await _recovered(place, ledger.dropped, scenario.settle_within)
