@@ -40,7 +40,7 @@ class Row:
     seconds: float = 0.0
     recover_s: float | None = None
     publishes: str = ""
-    unsettled: int = 0
+    still_open: list[str] = field(default_factory=list)  # what a settle bound left open
     notes: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -57,12 +57,12 @@ class Row:
 
 def check(row: Row, workload: Workload, seen: Observed, ledger: Ledger) -> Row:
     """Fill ``row`` from what the installation ended with."""
+    row.notes += row.still_open
     by_reference: dict[str, list[dict[str, Any]]] = {}
     for invoice in seen.invoices:
         by_reference.setdefault(str(invoice["reference_number"]), []).append(invoice)
     row.created = len(seen.invoices)
     row.publishes = ledger.summary()
-    row.unsettled = len(seen.unsettled)
     for order in workload.expected.values():
         invoices = by_reference.pop(order.reference, [])
         record = seen.records.get(order.order_id)
@@ -133,8 +133,8 @@ def table(rows: list[Row]) -> str:
         letters = ", ".join(f"{k}: {v}" for k, v in sorted(row.dead_letters.items())) or "-"
         recover = "-" if row.recover_s is None else f"{row.recover_s:.1f}"
         result = f"ERROR {row.error}" if row.error else ("FAIL" if row.failed else "ok")
-        if row.unsettled and not row.error:
-            result += f" ({row.unsettled} unsettled)"
+        if row.still_open and not row.error:
+            result += f" ({len(row.still_open)} left open at a bound)"
         lines.append(
             _line(
                 (

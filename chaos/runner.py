@@ -92,7 +92,7 @@ async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row)
             ledger = Ledger()
             drop = {p.order_id for p in dropped}
             await _drive(scenario, chaos, workload, Publisher(place, ledger, drop), row)
-            seen = await observe(place, workload, row.notes)
+            seen = await observe(place, workload, [])
             check(row, workload, seen, ledger)
             row.notes += chaos.notes
 
@@ -102,6 +102,8 @@ async def _drive(
 ) -> None:
     place, phases, ledger = chaos.place, workload.phases, publisher.ledger
     disruption = asyncio.create_task(scenario.disruption(chaos)) if scenario.disruption else None
+    loop = asyncio.get_running_loop()
+    settled_at: list[float] = []  # when each phase settled (loop time)
     try:
         for phase in range(phases):
             for request_class, mode in scenario.faults.get(phase, []):
@@ -111,15 +113,18 @@ async def _drive(
             chaos.published[phase].set()
             if phase == phases - 1 and disruption is not None:
                 await disruption  # bounded; recovery is timed from its end
-            began = time.monotonic()
+            began = loop.time()
             still_open = await _settle(place, ledger.confirmed, scenario.settle_within)
-            row.notes.append(f"phase {phase} settled in {time.monotonic() - began:.1f} s")
-            row.notes += [f"phase {phase}: {what}" for what in still_open]
+            settled_at.append(loop.time())
+            row.notes.append(f"phase {phase} settled in {settled_at[-1] - began:.1f} s")
+            row.still_open += [f"phase {phase}: {what}" for what in still_open]
         if ledger.dropped:
             missing = await _recovered(place, ledger.dropped, scenario.settle_within)
-            row.notes += [f"dropped order {order_id} not synced" for order_id in missing]
-        last = max(ledger.last_confirmed_at, chaos.last_disruption)
-        row.recover_s = asyncio.get_running_loop().time() - last
+            settled_at.append(loop.time())
+            row.still_open += [f"dropped order {order_id} not synced" for order_id in missing]
+        # From the last disruption (else the last publish) to the first settle after it.
+        since = chaos.last_disruption or ledger.last_confirmed_at
+        row.recover_s = next((at - since for at in settled_at if at >= since), None)
     finally:
         await publisher.close()
         if disruption is not None and not disruption.done():
