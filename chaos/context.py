@@ -46,6 +46,8 @@ class Chaos:
     broker: RabbitNode | None = None
     last_disruption: float = 0.0  # monotonic seconds when the last disruption ended
     crashers: list[WorkerProcess] = field(default_factory=list)
+    # Publishing starts once set (a scenario with ``prepares`` sets it; otherwise set at once).
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
     notes: list[str] = field(default_factory=list)
 
     def disrupted(self) -> None:

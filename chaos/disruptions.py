@@ -14,7 +14,7 @@ CRASH_WAIT_S = 25.0  # how long a crash-step replica gets to meet a create befor
 
 async def random_kills(chaos: Chaos, kills: int = 3) -> None:
     """SIGKILL a random replica at random moments during the first phases; start a replacement."""
-    await chaos.published[0].wait()
+    await chaos.published[0].wait()  # so after the crash-step replicas started
     for _ in range(kills):
         await asyncio.sleep(chaos.rng.uniform(0.5, 3.0))
         running = chaos.alive(lambda w: w not in chaos.crashers)
@@ -27,18 +27,25 @@ async def random_kills(chaos: Chaos, kills: int = 3) -> None:
 
 
 async def crash_steps(chaos: Chaos) -> None:
-    """One replica for each create step that SIGKILLs itself there, one after the other."""
+    """One replica per create step that SIGKILLs itself there, all started before phase 0 is
+    published (``chaos.ready``); each that died is replaced by a replica that does not crash."""
+    try:
+        crashers = await asyncio.gather(
+            *(chaos.start(ZBSYNC_TEST_CRASH_AT=step) for step in sorted(STEPS))
+        )
+        chaos.crashers += [crasher for [crasher] in crashers]
+    finally:
+        chaos.ready.set()
     crashed = 0
-    for step in sorted(STEPS):
-        [crasher] = await chaos.start(ZBSYNC_TEST_CRASH_AT=step)
-        chaos.crashers.append(crasher)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(CRASH_WAIT_S):
-                await crasher.process.wait()
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(CRASH_WAIT_S):
+            for finished in asyncio.as_completed([c.process.wait() for c in chaos.crashers]):
+                await finished
                 crashed += 1
+                await chaos.start()
                 chaos.disrupted()
-        if crasher.process.returncode is None:
-            await crasher.kill()  # never met a create at that step: not a crash of the suite's
+    for crasher in chaos.crashers:
+        await crasher.kill()  # never met a create at its step within the wait: let it go
     chaos.notes.append(f"{crashed}/{len(STEPS)} crash steps hit")
 
 

@@ -104,12 +104,17 @@ async def _drive(
     disruption = asyncio.create_task(scenario.disruption(chaos)) if scenario.disruption else None
     loop = asyncio.get_running_loop()
     settled_at: list[float] = []  # when each phase settled (loop time)
+    if not scenario.prepares:
+        chaos.ready.set()
     try:
+        await chaos.ready.wait()
         for phase in range(phases):
             for request_class, mode in scenario.faults.get(phase, []):
                 await add_fault(place.http, place.sandbox, request_class, mode)
             for publication in workload.phase(phase):
                 await publisher.publish(publication)
+                if scenario.publish_gap_s:
+                    await asyncio.sleep(scenario.publish_gap_s)
             chaos.published[phase].set()
             if phase == phases - 1 and disruption is not None:
                 await disruption  # bounded; recovery is timed from its end

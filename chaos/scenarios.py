@@ -61,6 +61,8 @@ class Scenario:
     disruption: Disruption | None = None
     own_database: bool = False
     own_broker: bool = False
+    prepares: bool = False  # the disruption sets ``Chaos.ready`` before publishing starts
+    publish_gap_s: float = 0.0  # a pause after each publish (a broker stop meets the publisher)
     drop_share: float = 0.0  # paid-once orders whose events the publisher drops (order feed)
     settle_within: float = 90.0  # seconds per phase; a bound for a run gone wrong
     timeout: float = 300.0  # seconds for the whole scenario, set-up and clean-up included
@@ -84,6 +86,7 @@ SCENARIOS = {
             "replicas SIGKILLed at random and at each create step; replacements started",
             replicas=2,
             disruption=disruptions.kills_and_crash_steps,
+            prepares=True,
         ),
         Scenario(
             "d",
@@ -96,6 +99,7 @@ SCENARIOS = {
             "RabbitMQ (a node of the suite's own) stopped and started while consuming",
             replicas=2,
             own_broker=True,
+            publish_gap_s=0.1,
             disruption=disruptions.broker_restart,
         ),
         Scenario(
