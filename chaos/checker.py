@@ -37,6 +37,7 @@ class Row:
     stale: int = 0
     dead_letters: Counter[str] = field(default_factory=Counter)
     mints: int = 0
+    mints_at_start: int = 0  # the connection's and the replicas' first tokens
     seconds: float = 0.0
     recover_s: float | None = None
     publishes: str = ""
@@ -51,8 +52,9 @@ class Row:
 
     @property
     def mints_per_10_min(self) -> float:
-        """Token mints scaled to ten minutes of this run's length."""
-        return self.mints * PER_10_MIN_S / self.seconds if self.seconds else 0.0
+        """Token mints after the start, scaled to ten minutes of this run's length."""
+        later = self.mints - self.mints_at_start
+        return later * PER_10_MIN_S / self.seconds if self.seconds else 0.0
 
 
 def check(row: Row, workload: Workload, seen: Observed, ledger: Ledger) -> Row:
@@ -117,8 +119,8 @@ HEADERS = (
     "orphan",
     "stale",
     "dead letters by reason",
-    "mints",
-    "mints/10min",
+    "token mints start+run",
+    "run mints/10min",
     "recover s",
     "run s",
     "publishes ok/failed/unknown/dropped",
@@ -146,7 +148,7 @@ def table(rows: list[Row]) -> str:
                     str(row.orphan),
                     str(row.stale),
                     letters,
-                    str(row.mints),
+                    f"{row.mints_at_start}+{row.mints - row.mints_at_start}",
                     f"{row.mints_per_10_min:.0f}",
                     recover,
                     f"{row.seconds:.0f}",

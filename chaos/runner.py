@@ -12,6 +12,7 @@ import json
 import random
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -89,6 +90,7 @@ async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row)
                 broker=services.broker,
             )
             await chaos.start(scenario.replicas)
+            row.mints_at_start = (await place.counters()).get("mints", 0)
             ledger = Ledger()
             drop = {p.order_id for p in dropped}
             await _drive(scenario, chaos, workload, Publisher(place, ledger, drop), row)
@@ -152,8 +154,25 @@ async def _settle(place: Installation, published: list[Publication], within: flo
                     await asyncio.sleep(POLL_S)
     except TimeoutError:
         now_ms = int(time.time() * 1000)
-        return [f"still open after {within:.0f} s (now {now_ms}): {what}" for what in remaining]
+        diagnosis = await _due_orders(place, now_ms)
+        return [f"still open after {within:.0f} s: {what}" for what in [diagnosis, *remaining]]
     return []
+
+
+async def _due_orders(place: Installation, now_ms: int) -> str:
+    """Why due orders wait: leased (by whom, until when) or free for any replica's poll."""
+    try:
+        due = place.db[ORDERS].find({"due_at_ms": {"$lte": now_ms}})
+        docs = [doc async for doc in due]
+    except PyMongoError as exc:
+        return f"cannot read the orders: {type(exc).__name__}"
+    free = [d for d in docs if int(d.get("lease_until_ms") or 0) < now_ms]
+    overdue = [(now_ms - int(d["due_at_ms"])) / 1000 for d in docs]
+    owners = Counter(str(d.get("lease_owner")) for d in docs if d not in free)
+    return (
+        f"{len(docs)} orders due, up to {max(overdue, default=0):.0f} s overdue; "
+        f"{len(free)} not leased (any replica's poll may take them); leased by {dict(owners)}"
+    )
 
 
 @dataclass(frozen=True)
