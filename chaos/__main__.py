@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from bench.mongo import mongodb_uri
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _run_all(scenarios: list[Scenario], seed: int) -> list[Row]:
+    # SIGTERM (a CI job's timeout) cancels the run, so every ``finally`` stops what it started.
+    main = asyncio.current_task()
+    assert main is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     rows = []
     with mongodb_uri(in_memory=True) as uri:
         for scenario in scenarios:
