@@ -3,6 +3,8 @@
 # `make test` is `lint`, `typecheck`, `layers` (import-linter contracts), `constraints`, `unit`
 # (no services) and `integration` (the tests that need RabbitMQ, MongoDB or a browser: Debian's
 # chromium, installed when missing); each also runs alone.
+# `make chaos` runs the fault-injection suite (outside `make test`; docs/chaos.md), CHAOS_ARGS
+# to it (`make chaos CHAOS_ARGS="--seed 3 --scenarios a,c"`, `CHAOS_ARGS=--negative-controls`).
 # `make bench` runs the benchmarks (outside `make test`; docs/operations.md#benchmarks); each also
 # runs alone (`make bench-efficiency`, ... `make bench-console`), prints its tables and writes bench/results/<name>.json
 # and bench/RESULTS.md.
@@ -17,7 +19,7 @@ SERVICES := rabbitmq or mongodb or browser
 BENCHES := bench-efficiency bench-fresh-db bench-intake bench-latency bench-burst bench-console
 
 .PHONY: demo test install services lint typecheck layers constraints unit integration clean \
-	bench $(BENCHES)
+	bench $(BENCHES) chaos
 
 demo: install
 	scripts/ensure-services rabbitmq mongodb
@@ -55,6 +57,11 @@ bench: $(BENCHES)
 $(BENCHES): bench-%: install
 	scripts/ensure-services rabbitmq
 	$(BIN)/python -m bench.$(subst -,_,$*) $(BENCH_ARGS)
+
+# MongoDB as for the benchmarks; RabbitMQ the shared one (and a node of its own for e-broker).
+chaos: install
+	scripts/ensure-services rabbitmq
+	$(BIN)/python -m chaos $(CHAOS_ARGS)
 
 install: $(STAMP)
 

@@ -157,9 +157,16 @@ class Installation:
 
 @contextlib.asynccontextmanager
 async def installation(
-    mongodb_uri: str, config: SandboxConfig, env: Mapping[str, str] | None = None
+    mongodb_uri: str,
+    config: SandboxConfig,
+    env: Mapping[str, str] | None = None,
+    *,
+    amqp_url: str = AMQP_URL,
 ) -> AsyncIterator[Installation]:
-    """A sandbox, a database and broker names of their own, and the replicas' environment."""
+    """A sandbox, a database and broker names of their own, and the replicas' environment.
+
+    ``amqp_url``: the broker (the shared one unless a caller brings a node of its own).
+    """
     tag = uuid.uuid4().hex[:8]
     names = RabbitNames(f"bench.{tag}.orders", f"bench.{tag}.queue", f"bench.{tag}.queue.dead")
     database = f"bench_{tag}"
@@ -171,9 +178,15 @@ async def installation(
                 sandbox,
                 http,
                 db,
-                AMQP_URL,
+                amqp_url,
                 Topology(names.exchange, names.queue, names.dead_letter_queue),
-                _worker_env(names, with_database(mongodb_uri, database), sandbox, refresh_token),
+                _worker_env(
+                    names,
+                    with_database(mongodb_uri, database),
+                    sandbox,
+                    refresh_token,
+                    amqp_url,
+                ),
             )
             place.env.update(env or {})
             try:
@@ -181,7 +194,7 @@ async def installation(
             finally:
                 await place.stop_replicas()
     finally:
-        await delete_declared(AMQP_URL, names)
+        await delete_declared(amqp_url, names)
         await _drop(mongo, database)
 
 
@@ -191,11 +204,15 @@ async def _drop(mongo: AsyncMongoClient[Document], database: str) -> None:
 
 
 def _worker_env(
-    names: RabbitNames, mongodb_uri: str, sandbox: RunningSandbox, refresh_token: str
+    names: RabbitNames,
+    mongodb_uri: str,
+    sandbox: RunningSandbox,
+    refresh_token: str,
+    amqp_url: str,
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZBSYNC_")}
     return env | {
-        "ZBSYNC_AMQP_URL": AMQP_URL,
+        "ZBSYNC_AMQP_URL": amqp_url,
         "ZBSYNC_MONGODB_URI": mongodb_uri,
         "ZBSYNC_EXCHANGE": names.exchange,
         "ZBSYNC_QUEUE": names.queue,

@@ -58,11 +58,17 @@ class WorkerProcess:
         worker = cls(process, keep_lines=keep_lines)
         worker._reader = asyncio.create_task(worker._read())
         waiting = asyncio.create_task(worker._consuming.wait())
-        done, _ = await asyncio.wait(
-            {waiting, worker._reader}, timeout=DEFAULT_WAIT, return_when=asyncio.FIRST_COMPLETED
-        )
+        try:
+            done, _ = await asyncio.wait(
+                {waiting, worker._reader}, timeout=DEFAULT_WAIT, return_when=asyncio.FIRST_COMPLETED
+            )
+        except BaseException:  # cancelled while starting: nobody else can stop this process
+            waiting.cancel()
+            await asyncio.shield(worker.kill())
+            raise
         if waiting not in done:
             waiting.cancel()
+            await worker.kill()
             raise AssertionError("worker did not start consuming:\n" + "\n".join(worker.lines))
         return worker
 

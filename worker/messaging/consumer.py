@@ -42,6 +42,7 @@ from ..clock import Clock, SystemClock
 from ..events import EventRejected, OrderEvent, parse_event
 from ..metrics import DEAD_LETTERED, EVENTS
 from .holding import Holding, RetryPolicy
+from .negative_controls import ack_before_store
 from .publisher import publish_dead_letter
 from .topology import Declared, Topology, declare
 
@@ -69,6 +70,7 @@ class _Delivery:
     message: AbstractIncomingMessage
     holding: Holding
     event: OrderEvent | None = None
+    acked: bool = False  # only under the test-only ack-before-store switch
 
     @property
     def event_id(self) -> str | None:
@@ -184,6 +186,9 @@ class OrderConsumer:
             structlog.contextvars.bind_contextvars(
                 event_id=delivery.event.event_id, order_id=delivery.event.order_id
             )
+        if ack_before_store() and not delivery.acked:  # test-only negative control
+            await delivery.message.ack()
+            delivery.acked = True
         stored = await self._store(delivery.event)
         return Outcome.STORED if stored else Outcome.STALE
 
@@ -203,7 +208,9 @@ class OrderConsumer:
     async def _settle(self, delivery: _Delivery, outcome: Outcome) -> None:
         message = delivery.message
         try:
-            if outcome is Outcome.RETURNED:
+            if delivery.acked:
+                pass
+            elif outcome is Outcome.RETURNED:
                 await message.nack(requeue=True)
             else:
                 await message.ack()

@@ -32,6 +32,7 @@ from ..zoho.models import Invoice
 from . import upsert_create
 from .crash import crash_point
 from .invoice_index import InvoiceIndex
+from .negative_controls import skip_lookup
 from .order_lease import OrderLease
 from .ports import Books
 from .records import Intent, InvoiceRef, OrderRecord
@@ -102,6 +103,9 @@ async def lookup(work: Work, record: OrderRecord, facts: Facts) -> StepResult:
     In upsert mode nothing is looked up in Zoho: the create is idempotent there.
     """
     sent = record.intent if record.intent and record.intent.sent_ms is not None else None
+    if sent is not None and skip_lookup():  # test-only negative control: create again blindly
+        record = await work.write(intent=None)
+        return Continue(record, replace(facts, lookup_done=True))
     upserts = upsert_create.skips_lookup(work.upsert_field, record, work.reference)
     if upserts and (sent is not None or not work.index.checked):
         return Continue(record, replace(facts, lookup_done=True))

@@ -1,0 +1,164 @@
+"""What a scenario ended with, against what its workload and ledger expect: one table row.
+
+``expected``: orders that should have exactly one invoice; ``created``: invoices
+in the sandbox; ``duplicate``: invoices beyond the first for one order; ``lost``:
+orders that should have an invoice and have none; ``orphan``: invoices that
+should not exist (a deleted order's, or for no order of the workload);
+``stale``: orders whose single invoice or stored state is not the newest
+revision's (or whose stored invoice is not Zoho's). A scenario fails when it
+has a duplicate or a lost order, or could not run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tests.support.workload import Workload
+from tests.support.workload_checks import Observed
+
+from .ledger import Ledger
+
+PER_10_MIN_S = 600.0
+
+
+@dataclass
+class Row:
+    """One scenario's figures."""
+
+    scenario: str
+    expected: int = 0
+    created: int = 0
+    duplicate: int = 0
+    lost: int = 0
+    orphan: int = 0
+    stale: int = 0
+    dead_letters: Counter[str] = field(default_factory=Counter)
+    mints: int = 0
+    mints_at_start: int = 0  # the connection's and the replicas' first tokens
+    seconds: float = 0.0
+    recover_s: float | None = None
+    publishes: str = ""
+    still_open: list[str] = field(default_factory=list)  # what a settle bound left open
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """A duplicate or lost order, or the scenario could not run."""
+        return bool(self.duplicate or self.lost or self.error)
+
+    @property
+    def mints_per_10_min(self) -> float:
+        """Token mints after the start, scaled to ten minutes of this run's length."""
+        later = self.mints - self.mints_at_start
+        return later * PER_10_MIN_S / self.seconds if self.seconds else 0.0
+
+
+def check(row: Row, workload: Workload, seen: Observed, ledger: Ledger) -> Row:
+    """Fill ``row`` from what the installation ended with."""
+    row.notes += row.still_open
+    by_reference: dict[str, list[dict[str, Any]]] = {}
+    for invoice in seen.invoices:
+        by_reference.setdefault(str(invoice["reference_number"]), []).append(invoice)
+    row.created = len(seen.invoices)
+    row.publishes = ledger.summary()
+    for order in workload.expected.values():
+        invoices = by_reference.pop(order.reference, [])
+        record = seen.records.get(order.order_id)
+        if not order.invoiced:
+            row.orphan += len(invoices)
+            if record is None or record.state != order.state:
+                row.stale += 1
+                row.notes.append(f"{order.reference}: {record and record.state}")
+            continue
+        row.expected += 1
+        if not invoices:
+            row.lost += 1
+            row.notes.append(f"{order.reference} lost ({record and record.state})")
+            continue
+        row.duplicate += len(invoices) - 1
+        if len(invoices) > 1:
+            row.notes.append(f"{order.reference}: {len(invoices)} invoices")
+        if _stale(invoices[0], order.newest.total(), order.newest.currency, record, order.state):
+            row.stale += 1
+            row.notes.append(f"{order.reference} stale ({record and record.state})")
+    row.orphan += sum(len(invoices) for invoices in by_reference.values())
+    malformed = Counter(workload.malformed)
+    for letter in seen.dead_letters:
+        if malformed[letter.body] > 0:
+            malformed[letter.body] -= 1
+            row.dead_letters[f"{letter.reason} (malformed)"] += 1
+        else:
+            row.dead_letters[str(letter.reason)] += 1
+    row.mints = seen.counters.get("mints", 0)
+    counters = seen.counters
+    fired = {k.removeprefix("fault."): v for k, v in counters.items() if k.startswith("fault.")}
+    if fired:
+        row.notes.append(f"faults fired: {dict(sorted(fired.items()))}")
+    return row
+
+
+def _stale(invoice: dict[str, Any], total: Decimal, currency: str, record: Any, state: str) -> bool:
+    if Decimal(str(invoice["total"])) != total or invoice["currency_code"] != currency:
+        return True
+    if record is None or record.state != state:
+        return True
+    stored = record.invoice.invoice_id if record.invoice else None
+    return bool(stored != invoice["invoice_id"])
+
+
+HEADERS = (
+    "scenario",
+    "expected",
+    "created",
+    "duplicate",
+    "lost",
+    "orphan",
+    "stale",
+    "dead letters by reason",
+    "token mints start+run",
+    "run mints/10min",
+    "recover s",
+    "run s",
+    "publishes ok/failed/unknown/dropped",
+    "result",
+)
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as a Markdown table."""
+    lines = [_line(HEADERS), _line(tuple("---" for _ in HEADERS))]
+    for row in rows:
+        letters = ", ".join(f"{k}: {v}" for k, v in sorted(row.dead_letters.items())) or "-"
+        recover = "-" if row.recover_s is None else f"{row.recover_s:.1f}"
+        result = f"ERROR {row.error}" if row.error else ("FAIL" if row.failed else "ok")
+        if row.still_open and not row.error:
+            result += f" ({len(row.still_open)} left open at a bound)"
+        lines.append(
+            _line(
+                (
+                    row.scenario,
+                    str(row.expected),
+                    str(row.created),
+                    str(row.duplicate),
+                    str(row.lost),
+                    str(row.orphan),
+                    str(row.stale),
+                    letters,
+                    f"{row.mints_at_start}+{row.mints - row.mints_at_start}",
+                    f"{row.mints_per_10_min:.0f}",
+                    recover,
+                    f"{row.seconds:.0f}",
+                    row.publishes,
+                    result,
+                )
+            )
+        )
+    return "\n".join(lines)
+
+
+def _line(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(cells) + " |"
