@@ -12,8 +12,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from worker.messaging.negative_controls import ACK_BEFORE_STORE_ENV
-from worker.sync.negative_controls import SKIP_LOOKUP_ENV
+from worker.negative_controls import ACK_BEFORE_STORE_ENV, SKIP_LOOKUP_ENV
 
 from . import disruptions
 from .context import Chaos

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import aiohttp
 import structlog
 
+from . import negative_controls
 from .api import serve
 from .bootstrap import (
     Worker,
@@ -40,13 +41,11 @@ from .clock import SystemClock
 from .config import Settings, require_for_run
 from .domain.budget_ledger import BudgetLimits
 from .domain.preflight import Problem
-from .messaging import negative_controls as ack_switch
 from .reconcile.backfill import note_auto_sync, queue_pending
 from .reconcile.passes import PassSummary
 from .store.mongo import Database, open_database
 from .store.settings import SettingsRepository
 from .sync import crash
-from .sync import negative_controls as lookup_switch
 from .sync.manual import ManualResult
 
 log = structlog.get_logger(__name__)
@@ -66,8 +65,7 @@ async def run_worker(
     told the console's URL once the first build serves it)."""
     require_for_run(settings)
     crash.requested()  # a misspelt crash step fails here, not silently
-    lookup_switch.skip_lookup()  # so does a test-only switch set to anything but 1
-    ack_switch.ack_before_store()
+    negative_controls.validate()  # so does a test-only switch set to anything but 1
     mongo, db = open_database(str(settings.mongodb_uri))
     process = _Process(settings, db, _stop_signal(), budget, settings.http_port, started)
     try:

@@ -41,8 +41,8 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobus
 from ..clock import Clock, SystemClock
 from ..events import EventRejected, OrderEvent, parse_event
 from ..metrics import DEAD_LETTERED, EVENTS
+from ..negative_controls import ack_before_store
 from .holding import Holding, RetryPolicy
-from .negative_controls import ack_before_store
 from .publisher import publish_dead_letter
 from .topology import Declared, Topology, declare
 

@@ -27,12 +27,12 @@ from ..domain.decisions import Facts, State
 from ..domain.invoice_mapping import InvoiceDraft, payload_fingerprint
 from ..domain.invoice_totals import totals_match
 from ..domain.lanes import Lane
+from ..negative_controls import skip_lookup
 from ..zoho.errors import OutcomeUnknown, TransientZohoError, ZohoError, ZohoNotFound
 from ..zoho.models import Invoice
 from . import upsert_create
 from .crash import crash_point
 from .invoice_index import InvoiceIndex
-from .negative_controls import skip_lookup
 from .order_lease import OrderLease
 from .ports import Books
 from .records import Intent, InvoiceRef, OrderRecord
