@@ -19,22 +19,26 @@ from yarl import URL
 
 from ..api.services import CONSENT_LANDING
 from . import actions, pages
-from .gate import console_gate
+from .gate import SIGN_IN, console_gate
 from .session import GATE, CookieSessions, Gate, session_key
 
 STATIC = Path(__file__).parent / "static"
 LANDING = "/connected"
 
+# Open to anyone: the sign-in form, and where Zoho's cross-site redirect lands before the
+# browser sends the session cookie. Every other console route is behind the gate.
+OPEN_ROUTES = [
+    web.get(SIGN_IN, pages.sign_in_page),
+    web.post(SIGN_IN, actions.sign_in),
+    web.get(LANDING, pages.connected),
+]
 ROUTES = [
     web.get("/", pages.overview),
-    web.get("/sign-in", pages.sign_in_page),
-    web.post("/sign-in", actions.sign_in),
     web.post("/sign-out", actions.sign_out_action),
     web.post("/settings", actions.save_settings),
     web.get("/organization", pages.organization_page),
     web.post("/organization", actions.choose_organization),
     web.post("/connection/disconnect", actions.disconnect),
-    web.get(LANDING, pages.connected),
     web.get("/orders", pages.orders_page),
     web.get("/orders/{order_id}", pages.order_page),
     web.post("/orders/{order_id}/invoice", actions.generate),
@@ -63,8 +67,9 @@ def setup_console(app: web.Application, config: ConsoleConfig) -> None:
     app[GATE] = gate
     app[CONSENT_LANDING] = LANDING
     app.middlewares.append(sessions.middleware())
-    app.middlewares.append(console_gate(gate, public_origin))
-    app.add_routes(ROUTES)
+    app.add_routes(OPEN_ROUTES)
+    gated = frozenset(route.resource for route in app.add_routes(ROUTES))
+    app.middlewares.append(console_gate(gate, public_origin, gated))
     app.router.add_static("/static/", STATIC)
 
 
