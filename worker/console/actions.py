@@ -31,7 +31,7 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     token, target = str(form.get("token", "")), str(form.get("next", "/"))
     gate = request.app[GATE]
     if not gate.token_matches(token):
-        t = language.translator(language.choose(request))
+        t = language.translator_for(request)
         return await sign_in_page(request, error=t("That is not the admin token."), status=401)
     gate.sign_in(request)
     return see_other(safe_target(target))
@@ -46,7 +46,7 @@ async def sign_out_action(request: web.Request) -> web.StreamResponse:
 async def save_settings(request: web.Request) -> web.StreamResponse:
     """Validate and store the settings form; a refusal shows the form again with the error."""
     form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-    t = language.translator(language.choose(request))
+    t = language.translator_for(request)
     parts = _settings_parts(request)
     try:
         body = settings_body(form)
@@ -64,7 +64,7 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
 async def choose_organization(request: web.Request) -> web.StreamResponse:
     """Store the chosen organization; switching from another needs the confirmation box."""
     form = await request.post()
-    t = language.translator(language.choose(request))
+    t = language.translator_for(request)
     chosen = form.get("organization_id")
     parts = _settings_parts(request)
     before = (await settings_state(parts)).resolution.values["organization_id"]
@@ -84,7 +84,7 @@ async def choose_organization(request: web.Request) -> web.StreamResponse:
 
 async def disconnect(request: web.Request) -> web.StreamResponse:
     """Revoke the refresh token at Zoho and forget it."""
-    t = language.translator(language.choose(request))
+    t = language.translator_for(request)
     try:
         done = await request.app[CONNECTION].disconnect()
     except ZohoError as exc:
@@ -109,7 +109,7 @@ async def delete_invoice(request: web.Request) -> web.StreamResponse:
 
 
 async def _act(request: web.Request, order_id: str, action: Awaitable[ManualResult]) -> None:
-    t = language.translator(language.choose(request))
+    t = language.translator_for(request)
     try:
         result = await action
     except (UnknownOrder, NotAllowed, ZohoError) as exc:

@@ -44,6 +44,11 @@ def _quality(params: str) -> float:
         return 0.0
 
 
+def translator_for(request: web.Request) -> Translate:
+    """``translator`` in the language of ``request``."""
+    return translator(choose(request))
+
+
 def translator(language: str) -> Translate:
     """``t(text, **fields)``: ``text`` in ``language`` (English is the key), filled in."""
     table = CATALOG[language]
