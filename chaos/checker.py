@@ -6,11 +6,14 @@ orders that should have an invoice and have none; ``orphan``: invoices that
 should not exist (a deleted order's, or for no order of the workload);
 ``stale``: orders whose single invoice or stored state is not the newest
 revision's (or whose stored invoice is not Zoho's). A scenario fails when it
-has a duplicate or a lost order, or could not run.
+has a duplicate or a lost order, or could not run; and, when its access tokens
+expire during the run, when the replicas minted more than one token per
+lifetime between them (see ``Row.mint_bound``) or Zoho refused a mint.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +25,7 @@ from tests.support.workload_checks import Observed
 from .ledger import Ledger
 
 PER_10_MIN_S = 600.0
+REFRESH_AT = 0.9  # of a token's lifetime (``worker.domain.token_rules``, lifetimes under 50 min)
 
 
 @dataclass
@@ -38,6 +42,9 @@ class Row:
     dead_letters: Counter[str] = field(default_factory=Counter)
     mints: int = 0
     mints_at_start: int = 0  # the connection's and the replicas' first tokens
+    mints_refused: int = 0  # "Access Denied": more than Zoho's 10 per 10 minutes
+    token_ttl_s: int | None = None  # the sandbox's access-token lifetime, when the run outlives it
+    kills: int = 0  # replicas SIGKILLed (each may take an answered token call with it)
     seconds: float = 0.0
     recover_s: float | None = None
     publishes: str = ""
@@ -47,14 +54,31 @@ class Row:
 
     @property
     def failed(self) -> bool:
-        """A duplicate or lost order, or the scenario could not run."""
-        return bool(self.duplicate or self.lost or self.error)
+        """A duplicate or lost order, the scenario could not run, or tokens minted too often."""
+        too_many_mints = self.mint_bound is not None and self.run_mints > self.mint_bound
+        return bool(
+            self.duplicate or self.lost or self.error or too_many_mints or self.mints_refused
+        )
+
+    @property
+    def run_mints(self) -> int:
+        """Token mints after the start."""
+        return self.mints - self.mints_at_start
+
+    @property
+    def mint_bound(self) -> int | None:
+        """The most mints the run may need when the replicas share one token: one per refresh
+        interval (90 % of the lifetime) of the run's length, one more for a refresh under way at
+        the end, and one per replica killed (it may die with a minted token it never stored).
+        None when tokens outlive the run (no bound is checked)."""
+        if self.token_ttl_s is None:
+            return None
+        return math.floor(self.seconds / (self.token_ttl_s * REFRESH_AT)) + 1 + self.kills
 
     @property
     def mints_per_10_min(self) -> float:
         """Token mints after the start, scaled to ten minutes of this run's length."""
-        later = self.mints - self.mints_at_start
-        return later * PER_10_MIN_S / self.seconds if self.seconds else 0.0
+        return self.run_mints * PER_10_MIN_S / self.seconds if self.seconds else 0.0
 
 
 def check(row: Row, workload: Workload, seen: Observed, ledger: Ledger) -> Row:
@@ -93,8 +117,11 @@ def check(row: Row, workload: Workload, seen: Observed, ledger: Ledger) -> Row:
             row.dead_letters[f"{letter.reason} (malformed)"] += 1
         else:
             row.dead_letters[str(letter.reason)] += 1
-    row.mints = seen.counters.get("mints", 0)
     counters = seen.counters
+    row.mints = counters.get("mints", 0)
+    row.mints_refused = counters.get("oauth.access_denied", 0)
+    if row.mints_refused:
+        row.notes.append(f"Zoho refused {row.mints_refused} token mints (Access Denied)")
     fired = {k.removeprefix("fault."): v for k, v in counters.items() if k.startswith("fault.")}
     if fired:
         row.notes.append(f"faults fired: {dict(sorted(fired.items()))}")
@@ -119,7 +146,7 @@ HEADERS = (
     "orphan",
     "stale",
     "dead letters by reason",
-    "token mints start+run",
+    "token mints start+run (bound)",
     "run mints/10min",
     "recover s",
     "run s",
@@ -134,6 +161,9 @@ def table(rows: list[Row]) -> str:
     for row in rows:
         letters = ", ".join(f"{k}: {v}" for k, v in sorted(row.dead_letters.items())) or "-"
         recover = "-" if row.recover_s is None else f"{row.recover_s:.1f}"
+        mints = f"{row.mints_at_start}+{row.run_mints}"
+        if row.mint_bound is not None:
+            mints += f" (≤{row.mint_bound})"
         result = f"ERROR {row.error}" if row.error else ("FAIL" if row.failed else "ok")
         if row.still_open and not row.error:
             result += f" ({len(row.still_open)} left open at a bound)"
@@ -148,7 +178,7 @@ def table(rows: list[Row]) -> str:
                     str(row.orphan),
                     str(row.stale),
                     letters,
-                    f"{row.mints_at_start}+{row.mints - row.mints_at_start}",
+                    mints,
                     f"{row.mints_per_10_min:.0f}",
                     recover,
                     f"{row.seconds:.0f}",

@@ -45,6 +45,7 @@ class Chaos:
     database: OwnDatabase | None = None
     broker: RabbitNode | None = None
     last_disruption: float = 0.0  # monotonic seconds when the last disruption ended
+    kills: int = 0  # replicas SIGKILLed by the suite or by their own crash step
     crashers: list[WorkerProcess] = field(default_factory=list)
     # Publishing starts once set (a scenario with ``prepares`` sets it; otherwise set at once).
     ready: asyncio.Event = field(default_factory=asyncio.Event)

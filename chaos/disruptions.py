@@ -22,6 +22,7 @@ async def random_kills(chaos: Chaos, kills: int = 3) -> None:
             continue
         victim = chaos.rng.choice(running)
         await victim.kill()
+        chaos.kills += 1
         await chaos.start()
         chaos.disrupted()
 
@@ -42,6 +43,7 @@ async def crash_steps(chaos: Chaos) -> None:
             for finished in asyncio.as_completed([c.process.wait() for c in chaos.crashers]):
                 await finished
                 crashed += 1
+                chaos.kills += 1
                 await chaos.start()
                 chaos.disrupted()
     for crasher in chaos.crashers:
@@ -75,6 +77,7 @@ async def database_restart(chaos: Chaos) -> None:
     running = chaos.alive()
     for replica in running:
         await replica.kill()
+    chaos.kills += len(running)
     await asyncio.to_thread(chaos.database.start)
     await chaos.start(len(running))
     chaos.disrupted()

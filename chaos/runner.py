@@ -29,6 +29,7 @@ from tests.support.scaled_worker import WINDOW_ENV
 from tests.support.workload import Publication, Workload, build_workload
 from tests.support.workload_run import observe, open_work
 from tests.support.zoho_fixtures import add_fault
+from worker.store.mongo import ZOHO_BUDGETS
 from worker.store.orders import ORDERS
 
 from .checker import Row, check
@@ -97,6 +98,8 @@ async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row)
             seen = await observe(place, workload, [])
             check(row, workload, seen, ledger)
             row.notes += chaos.notes
+            row.kills = chaos.kills
+            row.token_ttl_s = scenario.sandbox.get("access_token_ttl")
 
 
 async def _drive(
@@ -164,14 +167,23 @@ async def _due_orders(place: Installation, now_ms: int) -> str:
     try:
         due = place.db[ORDERS].find({"due_at_ms": {"$lte": now_ms}})
         docs = [doc async for doc in due]
+        budgets = [doc async for doc in place.db[ZOHO_BUDGETS].find({})]
     except PyMongoError as exc:
         return f"cannot read the orders: {type(exc).__name__}"
     free = [d for d in docs if int(d.get("lease_until_ms") or 0) < now_ms]
     overdue = [(now_ms - int(d["due_at_ms"])) / 1000 for d in docs]
     owners = Counter(str(d.get("lease_owner")) for d in docs if d not in free)
+    # In-flight budget slots: a dead replica's hold the concurrency cap until they expire.
+    slots = [
+        f"{h['owner']} for {(int(h['expires_ms']) - now_ms) / 1000:.0f} s"
+        for budget in budgets
+        for h in budget.get("holders", [])
+        if int(h["expires_ms"]) > now_ms
+    ]
     return (
         f"{len(docs)} orders due, up to {max(overdue, default=0):.0f} s overdue; "
-        f"{len(free)} not leased (any replica's poll may take them); leased by {dict(owners)}"
+        f"{len(free)} not leased (any replica's poll may take them); leased by {dict(owners)}; "
+        f"budget slots held: {slots or 'none'}"
     )
 
 

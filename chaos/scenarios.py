@@ -44,6 +44,9 @@ STORMS: Faults = {
     1: [("invoices.create", "rate_limit_storm"), ("invoices.update", "rate_limit_storm")],
     2: [("invoices.create", "rate_limit_storm")],
 }
+EVERYTHING: Faults = {
+    phase: [*LOST_ANSWERS.get(phase, []), *STORMS.get(phase, [])] for phase in range(3)
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,23 @@ SCENARIOS = {
             "429 storms; access tokens living 15 s across 3 replicas",
             sandbox={"access_token_ttl": 15},
             faults=STORMS,
+        ),
+        Scenario(
+            "g",
+            "access tokens expiring every minute across 3 replicas; events trickle for 3 minutes",
+            sandbox={"access_token_ttl": 60},
+            publish_gap_s=3.0,
+            timeout=420.0,
+        ),
+        Scenario(
+            "h",
+            "all at once: lost answers, list lag, 429 storms, 15 s tokens, random SIGKILLs, "
+            "a quarter of the paid-once orders dropped",
+            sandbox={"list_lag": 2.0, "access_token_ttl": 15},
+            env={"ZBSYNC_LIST_LAG_WAIT": "2.5", "ZBSYNC_RECONCILE_INTERVAL": "3"},
+            faults=EVERYTHING,
+            disruption=disruptions.random_kills,
+            drop_share=0.25,
         ),
         Scenario(
             "e-broker",
