@@ -11,26 +11,22 @@ sit out a 429's hold-off, in seconds (SPEC §11: windows are scaled in tests).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import sys
 
 from worker.app import run_worker
+from worker.bootstrap.zoho_client import budget_limits
 from worker.config import Settings, load_settings
 from worker.domain.budget_ledger import BudgetLimits
 from worker.logs import configure_logging
-from worker.zoho.plans import daily_limit
 
 WINDOW_ENV = "ZBSYNC_TEST_BUDGET_WINDOW_MS"
 
 
 def scaled_limits(settings: Settings, window_ms: int) -> BudgetLimits:
     """The budget ``zbsync run`` builds from ``settings``, with a ``window_ms`` window."""
-    return BudgetLimits(
-        requests_per_window=settings.zoho_requests_per_minute,
-        window_ms=window_ms,
-        daily_limit=daily_limit(settings.zoho_daily_limit, None),
-        max_concurrency=settings.zoho_max_concurrency,
-    )
+    return dataclasses.replace(budget_limits(settings), window_ms=window_ms)
 
 
 def main() -> int:

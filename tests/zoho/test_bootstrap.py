@@ -8,6 +8,7 @@ from cryptography.fernet import Fernet
 
 from tests.support.zoho_fixtures import CREDENTIALS, REDIRECT_URI, grant_code
 from worker.bootstrap import build_worker, build_zoho, connect_from_environment
+from worker.bootstrap.zoho_client import budget_limits
 from worker.clock import SystemClock
 from worker.config import ConfigError, Settings
 from worker.domain.lanes import Lane
@@ -90,3 +91,16 @@ async def test_a_replica_takes_the_daily_limit_from_the_organizations_plan(
         f"{sandbox.origin}/_sandbox/calls", params={"request_class": "organizations.get"}
     ) as resp:
         assert len((await resp.json())["calls"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("lease_ttl", "slot_ttl_ms"), [(30.0, 20_000), (6.0, 8_000), (600.0, 25_000)]
+)
+def test_a_dead_replicas_budget_slots_free_themselves_once_its_requests_must_have_ended(
+    lease_ttl: float, slot_ttl_ms: int
+) -> None:
+    # The request time limit is half the lease, at most 20 s; the slot outlives it by 5 s.
+    # A fixed two minutes kept every replica at the concurrency cap after a SIGKILL.
+    settings = Settings(_env_file=None, lease_ttl=lease_ttl)
+
+    assert budget_limits(settings).slot_ttl_ms == slot_ttl_ms

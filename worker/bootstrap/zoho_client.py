@@ -10,7 +10,7 @@ import structlog
 
 from ..clock import Clock, SystemClock
 from ..config import ConfigError, Settings
-from ..domain.budget_ledger import BudgetLimits
+from ..domain.budget_ledger import BudgetLimits, slot_ttl
 from ..domain.connection import StoredConnection
 from ..domain.create_timing import request_timeout_ms
 from ..store.budget import BudgetRepository
@@ -75,7 +75,13 @@ def budget_limits(settings: Settings) -> BudgetLimits:
         requests_per_window=settings.zoho_requests_per_minute,
         daily_limit=daily_limit(settings.zoho_daily_limit, None),
         max_concurrency=settings.zoho_max_concurrency,
+        slot_ttl_ms=slot_ttl(_request_timeout_ms(settings)),
     )
+
+
+def _request_timeout_ms(settings: Settings) -> int:
+    # A create must end before the order lease it was sent under can expire (create_timing).
+    return request_timeout_ms(int(settings.lease_ttl * 1000))
 
 
 def build_zoho(
@@ -103,8 +109,7 @@ def build_zoho(
         override = _override(settings.zoho_api_url)
         return resolve_endpoints(dc, api_domain=tokens.api_domain, api_override=override).api_base
 
-    # A create must end before the order lease it was sent under can expire (create_timing).
-    timeout_s = request_timeout_ms(int(settings.lease_ttl * 1000)) / 1000
+    timeout_s = _request_timeout_ms(settings) / 1000
     timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(10.0, timeout_s))
     http = ZohoHttp(session, api_base, organization_id, tokens, budget, timeout=timeout)
     books = ZohoBooks(http)

@@ -41,7 +41,7 @@ class BudgetLimits:
     daily_limit: int = 1000  # setting, else the plan's, else 1000
     day_ms: int = 86_400_000  # day index = now_ms // day_ms (UTC calendar day by default)
     max_concurrency: int = 5  # ZBSYNC_ZOHO_MAX_CONCURRENCY
-    slot_ttl_ms: int = 120_000  # a crashed holder's in-flight slot frees itself after this
+    slot_ttl_ms: int = 120_000  # a crashed holder's in-flight slot frees itself (``slot_ttl``)
     probe_interval_ms: int = 3_600_000  # after code 45, automatic lanes probe this often
     backoff_ms: int = 1_000  # mean jittered back-off after code 1070
 
@@ -52,6 +52,13 @@ class BudgetLimits:
     def daily_cap(self, lane: Lane) -> int:
         """Grants in one day the lane may bring the total up to."""
         return max(1, math.floor(self.daily_limit * LANE_SHARE[lane]))
+
+
+def slot_ttl(request_timeout_ms: int, margin_ms: int = 5_000) -> int:
+    """How long a slot is held if never released: the request's time limit and a margin (the
+    write just before the send). A SIGKILLed replica's slots free themselves this soon, where
+    a fixed two minutes kept every replica at the concurrency cap that long."""
+    return request_timeout_ms + margin_ms
 
 
 @dataclass(frozen=True)
