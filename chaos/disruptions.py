@@ -81,3 +81,8 @@ async def database_restart(chaos: Chaos) -> None:
     await asyncio.to_thread(chaos.database.start)
     await chaos.start(len(running))
     chaos.disrupted()
+
+
+async def broker_and_database_restart(chaos: Chaos) -> None:
+    """Both outages in one run: the broker's while phase 0 is published, inside the database's."""
+    await asyncio.gather(broker_restart(chaos), database_restart(chaos))

@@ -135,6 +135,15 @@ SCENARIOS = {
             own_database=True,
             disruption=disruptions.database_restart,
         ),
+        Scenario(
+            "e-both",
+            "RabbitMQ stopped and started while MongoDB is down; every replica SIGKILLed",
+            replicas=2,
+            own_broker=True,
+            own_database=True,
+            publish_gap_s=0.1,
+            disruption=disruptions.broker_and_database_restart,
+        ),
     )
 }
 
