@@ -253,6 +253,10 @@ async def test_the_connection_gauge_is_1_for_the_stored_connections_state_only()
     clock.advance(1)
     await gauges()
     assert states() == {s: float(s == "broken") for s in CONNECTION_STATES}
+    connections.stored = StoredConnection("com", "client", "refresh", refresh_failing_since_ms=1)
+    clock.advance(1)
+    await gauges()
+    assert states() == {s: float(s == "refresh_failing") for s in CONNECTION_STATES}
     connections.unreadable = True
     clock.advance(1)
     await gauges()

@@ -14,6 +14,7 @@ from worker.domain.token_rules import (
     mint_blocked_until,
     recent_mints,
     refresh_margin_ms,
+    token_fingerprint,
     usable_token,
 )
 
@@ -99,3 +100,17 @@ def test_minting_is_blocked_only_until_a_later_time_and_never_over_the_limit(
         assert len(recent_mints(connection, NOW, policy)) < limit
     else:
         assert until > NOW
+
+
+def test_a_token_recorded_as_refused_is_neither_fresh_nor_usable_however_long_it_has() -> None:
+    refused = _expiring_in(3_000_000, rejected_token_hash=token_fingerprint("1000.access"))
+    assert is_valid(refused, NOW)  # by the clock
+    assert not is_fresh(refused, NOW, POLICY, rejected=None)
+    assert usable_token(refused, NOW, rejected=None) is None
+
+
+def test_a_refusal_recorded_for_another_token_does_not_touch_the_stored_one() -> None:
+    other = _expiring_in(3_000_000, rejected_token_hash=token_fingerprint("1000.older"))
+    assert is_fresh(other, NOW, POLICY, rejected=None)
+    assert usable_token(other, NOW, rejected=None) == "1000.access"
+    assert token_fingerprint("1000.access") != "1000.access"

@@ -111,8 +111,9 @@ async def test_zoho_accounts_down_at_a_token_refresh(stack: Stack) -> None:
     """Zoho expires the access token (the sandbox clock moves past its lifetime) while its
     token endpoint answers 500: the orders stay due, the worker tries to mint a few times
     (paused between tries, well under Zoho's 10 per 10 minutes) and once Accounts is back
-    refreshes once and invoices everything. Readiness stays true: the token the worker holds
-    is, by its own clock, still valid, so the connection does not count as paused."""
+    refreshes once and invoices everything. Readiness goes false at the first failed refresh,
+    though the token the worker holds is, by its own clock, still valid (Zoho refused it),
+    stays false through the pauses between tries, and is true again after the mint."""
     worker = await stack.start_worker()
     readiness = Readiness(stack.http, api_url(worker))
     await stack.paid(_order("6101"))
@@ -127,13 +128,15 @@ async def test_zoho_accounts_down_at_a_token_refresh(stack: Stack) -> None:
         await stack.paid(_order(order_id))
 
     async def refused_twice() -> bool:
-        await readiness.probe()
-        return await fault_hits(stack.http, stack.sandbox.origin) >= 2
+        not_ready = await readiness.failing("zoho")
+        return not_ready and await fault_hits(stack.http, stack.sandbox.origin) >= 2
 
-    await eventually(refused_twice, what="two token refreshes refused")
+    await eventually(refused_twice, what="not ready, two token refreshes refused")
     assert "synced" not in {await stack.state(o) for o in during}
+    assert readiness.transitions() == [200, 503]  # not ready again before Accounts is back
     await clear_faults(stack.http, stack.sandbox.origin)
 
+    await eventually(readiness.ready, what="ready again")
     await _all_synced(stack, ["6101", *during])
     await _exactly_once(stack, ["6101", *during])
     await _nothing_left(stack)
@@ -144,14 +147,15 @@ async def test_zoho_accounts_down_at_a_token_refresh(stack: Stack) -> None:
     assert len(minted) == 1  # single flight: one mint once Accounts is back
     assert len(refreshes) <= 10  # Zoho's mint limit per 10 minutes, with the first mint
     assert await readiness.ready()
-    assert readiness.transitions() == [200]
+    assert readiness.transitions() == [200, 503, 200]
     assert await worker.stop() == 0
 
 
 async def test_zoho_accounts_down_when_the_access_token_expires(stack: Stack) -> None:
     """Short-lived access tokens, and Zoho Accounts answering 500 once the worker's token has
-    expired: readiness goes false (minting paused, no valid token) and back, the orders stay
-    due, and once Accounts is back one refresh serves them all."""
+    expired: readiness goes false (refresh failing, no usable token) and stays false through
+    the pauses between refresh attempts until Accounts is back, the orders stay due, and
+    once Accounts is back one refresh serves them all."""
     await _patch_sandbox(stack, access_token_ttl=3)
     worker = await stack.start_worker()
     readiness = Readiness(stack.http, api_url(worker))
@@ -177,6 +181,7 @@ async def test_zoho_accounts_down_when_the_access_token_expires(stack: Stack) ->
 
     await eventually(paused_and_refused_twice, what="not ready, two refreshes refused")
     assert "synced" not in {await stack.state(o) for o in during}
+    assert readiness.transitions() == [200, 503]  # not ready again before Accounts is back
     await _patch_sandbox(stack, access_token_ttl=3600)
     await clear_faults(stack.http, stack.sandbox.origin)
 
@@ -188,7 +193,7 @@ async def test_zoho_accounts_down_when_the_access_token_expires(stack: Stack) ->
     assert len([c for c in refreshes if c["fault"] == "rejected_500"]) >= 2
     assert len([c for c in refreshes if c["status"] == 200]) == 1
     assert len(await stack.calls("oauth.token")) <= 10  # Zoho's mints per 10 minutes
-    assert readiness.transitions()[-2:] == [503, 200]
+    assert readiness.transitions() == [200, 503, 200]
     assert await worker.stop() == 0
 
 

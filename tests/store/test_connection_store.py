@@ -166,3 +166,48 @@ async def test_an_environment_token_replaces_recorded_scopes_with_unknown(
     loaded = await repository.load()
     assert loaded is not None
     assert (loaded.refresh_token, loaded.scopes) == ("1000.env", None)
+
+
+async def test_a_failed_refresh_record_is_kept_and_older_documents_read_without_one(
+    mongo_db: Database,
+) -> None:
+    repository = _repository(mongo_db, Fernet.generate_key().decode())
+    failed = await repository.save(
+        StoredConnection(
+            "com",
+            "client",
+            REFRESH,
+            access_token=ACCESS,
+            refresh_failing_since_ms=1_800_000_000_000,
+            rejected_token_hash="ab" * 32,
+        )
+    )
+    assert failed is not None
+    loaded = await repository.load()
+    assert loaded is not None
+    assert (loaded.refresh_failing_since_ms, loaded.rejected_token_hash) == (
+        1_800_000_000_000,
+        "ab" * 32,
+    )
+
+    # As every document written before the fields existed.
+    unset = {"refresh_failing_since_ms": "", "rejected_token_hash": ""}
+    await mongo_db[ZOHO_CONNECTIONS].update_one({}, {"$unset": unset})
+    older = await repository.load()
+    assert older is not None
+    assert (older.refresh_failing_since_ms, older.rejected_token_hash) == (0, None)
+
+
+async def test_reconnecting_forgets_a_failed_refresh(mongo_db: Database) -> None:
+    repository = _repository(mongo_db, Fernet.generate_key().decode())
+    await repository.save(
+        StoredConnection(
+            "com", "client", REFRESH, refresh_failing_since_ms=1, rejected_token_hash="ab" * 32
+        )
+    )
+
+    fresh = await store_refresh_token(
+        repository, SteppingClock(), data_center="com", client_id="client", refresh_token="1000.new"
+    )
+
+    assert (fresh.refresh_failing_since_ms, fresh.rejected_token_hash) == (0, None)

@@ -8,7 +8,8 @@ import pytest
 from tests.support.stepping_clock import SteppingClock
 from tests.support.zoho_fixtures import CREDENTIALS, add_fault, sandbox_counter
 from worker.domain.connection import StoredConnection
-from worker.domain.token_rules import TokenPolicy
+from worker.domain.readiness import connection_state
+from worker.domain.token_rules import TokenPolicy, token_fingerprint
 from worker.store.connection import ConnectionRepository
 from worker.zoho.errors import (
     ConnectionBroken,
@@ -242,3 +243,68 @@ async def test_a_token_call_that_may_have_minted_stays_counted(
     assert refused.value.retry_at_ms == stored.mints_ms[0] + 600_000
     assert await sandbox_counter(http, sandbox, f"fault.{mode}") == 10
     assert await sandbox_counter(http, sandbox, "oauth.access_denied") == 0
+
+
+async def _stored(connections: ConnectionRepository) -> StoredConnection:
+    stored = await connections.load()
+    assert stored is not None
+    return stored
+
+
+async def test_a_refused_token_whose_refresh_failed_is_recorded_and_not_handed_out_again(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    """Readiness reads the record: not ready from the failed refresh until the next mint."""
+    refused = await tokens.access_token()
+    await add_fault(http, sandbox, "oauth.token", "rejected_500", times=1)
+    with pytest.raises(ZohoUnavailable):
+        await tokens.after_unauthorized(refused)
+
+    failed = await _stored(connections)
+    assert failed.access_token == refused  # valid by the clock for nearly an hour
+    assert failed.refresh_failing_since_ms == clock.now_ms()
+    assert failed.rejected_token_hash == token_fingerprint(refused)
+    assert connection_state(failed, clock.now_ms()) == "refresh_failing"
+    with pytest.raises(TokenUnavailable):
+        await tokens.access_token()  # paused, and the refused token is no fallback
+
+    clock.advance(6)
+    minted = await tokens.access_token()
+
+    assert minted != refused
+    healed = await _stored(connections)
+    assert (healed.refresh_failing_since_ms, healed.rejected_token_hash) == (0, None)
+    assert connection_state(healed, clock.now_ms()) == "connected"
+
+
+async def test_failed_early_refreshes_keep_their_first_time_and_the_good_token_in_use(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    tokens: TokenManager,
+    connections: ConnectionRepository,
+    clock: SteppingClock,
+) -> None:
+    first = await tokens.access_token()
+    clock.advance(3600 - 100)  # inside the refresh margin, still valid
+    await add_fault(http, sandbox, "oauth.token", "rejected_500", times=2)
+    with pytest.raises(ZohoUnavailable):
+        await tokens.access_token()
+    failed_at = clock.now_ms()
+    assert await tokens.access_token() == first  # paused: the still-valid token will do
+
+    clock.advance(6)
+    with pytest.raises(ZohoUnavailable):
+        await tokens.access_token()
+    failing = await _stored(connections)
+    assert (failing.refresh_failing_since_ms, failing.rejected_token_hash) == (failed_at, None)
+    assert connection_state(failing, clock.now_ms()) == "connected"
+
+    clock.advance(6)
+    assert await tokens.access_token() != first
+    assert (await _stored(connections)).refresh_failing_since_ms == 0

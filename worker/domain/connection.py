@@ -31,6 +31,13 @@ class StoredConnection:
     lease_until_ms: int = 0
     mints_ms: tuple[int, ...] = ()
     denied_until_ms: int = 0
+    # Since when token calls have been failing on Zoho's side (Accounts down, 5xx, timeout,
+    # unreachable); 0 when the last call did not fail so. A mint clears it.
+    refresh_failing_since_ms: int = 0
+    # ``token_fingerprint`` of the access token Zoho refused (401, INVALID_OAUTHTOKEN) when
+    # the refresh that was to replace it failed: that token is no use even before it expires.
+    # A mint clears it.
+    rejected_token_hash: str | None = None
     env_fingerprint: str | None = None
     # The scopes our consent asked for (Zoho's token answers do not name them); None when
     # unknown: a token from the environment or a pasted Self Client code. A refresh keeps them.

@@ -10,27 +10,50 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from .connection import StoredConnection
-from .token_rules import is_valid
+from .token_rules import usable_token
 
 NOT_CONNECTED = "not connected: connect Zoho in the console"
 BROKEN = "connection broken: Zoho refused the refresh token; reconnect in the console"
 
 
 # unreadable: the stored token cannot be decrypted with ZBSYNC_SECRET_KEY (told by the store)
-CONNECTION_STATES = ("connected", "not_connected", "broken", "minting_paused", "unreadable")
+CONNECTION_STATES = (
+    "connected",
+    "not_connected",
+    "broken",
+    "refresh_failing",
+    "minting_paused",
+    "unreadable",
+)
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat()
 
 
 def connection_state(connection: StoredConnection | None, now_ms: int) -> str:
     """One of ``CONNECTION_STATES``: only ``connected`` can serve Zoho calls now.
 
-    ``minting_paused``: token minting is paused ("Access Denied", or a token call that just
-    failed) and no valid access token is left to call with.
+    With a usable access token (unexpired, not refused by Zoho) the connection serves, whatever
+    a refresh attempt met. Without one:
+
+    ``refresh_failing``: token calls have failed on Zoho's side (Accounts down, 5xx, timeout,
+    unreachable) and none has minted since. It holds through the short pauses between
+    attempts and after them, until a mint succeeds: the next attempt would likely fail too.
+
+    ``minting_paused``: Zoho answered "Access Denied" and the lock-out has not ended.
+
+    Otherwise (say the token merely expired) the next call mints: ``connected``.
     """
     if connection is None:
         return "not_connected"
     if connection.status == "broken":
         return "broken"
-    if connection.denied_until_ms > now_ms and not is_valid(connection, now_ms):
+    if usable_token(connection, now_ms, rejected=None):
+        return "connected"
+    if connection.refresh_failing_since_ms:
+        return "refresh_failing"
+    if connection.denied_until_ms > now_ms:
         return "minting_paused"
     return "connected"
 
@@ -46,10 +69,18 @@ def zoho_connection_problem(connection: StoredConnection | None, now_ms: int) ->
         return NOT_CONNECTED
     if state == "broken":
         return BROKEN
+    if state == "refresh_failing":
+        assert connection is not None
+        return (
+            f"token refresh failing since {_iso(connection.refresh_failing_since_ms)} "
+            "(Zoho Accounts unavailable or unreachable) and no usable access token"
+        )
     if state == "minting_paused":
         assert connection is not None
-        until = datetime.fromtimestamp(connection.denied_until_ms / 1000, UTC)
-        return f"token minting paused until {until.isoformat()} and no valid access token"
+        return (
+            f"token minting paused until {_iso(connection.denied_until_ms)} "
+            "and no usable access token"
+        )
     return None
 
 

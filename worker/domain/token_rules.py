@@ -9,10 +9,15 @@ lifetime) is left; below that one replica refreshes while the others keep using
 the still *valid* old one. Zoho allows ``mint_limit`` mints per refresh token
 per ``mint_window_ms``; every attempt in the window counts, and minting is
 blocked until the oldest leaves it (or until an "Access Denied" lock-out ends).
+
+A token Zoho refused before its time, recorded when the refresh meant to replace it
+failed (``StoredConnection.rejected_token_hash``), is neither fresh nor usable: every
+replica stops calling with it and mints instead as soon as minting is allowed.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from .connection import StoredConnection
@@ -46,26 +51,45 @@ def refresh_margin_ms(expires_in: int, policy: TokenPolicy) -> int:
     return min(policy.max_refresh_margin_ms, expires_in * 100)
 
 
+def token_fingerprint(token: str) -> str:
+    """A stable, non-reversible name for an access token, to remember it was refused."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def is_valid(connection: StoredConnection, now_ms: int) -> bool:
     """There is an access token and it has not expired."""
     return bool(connection.access_token) and connection.access_expires_at_ms > now_ms
 
 
+def known_rejected(connection: StoredConnection) -> bool:
+    """Zoho refused the stored access token (as recorded when its refresh failed)."""
+    return bool(connection.access_token) and connection.rejected_token_hash == token_fingerprint(
+        str(connection.access_token)
+    )
+
+
 def is_fresh(
     connection: StoredConnection, now_ms: int, policy: TokenPolicy, rejected: str | None
 ) -> bool:
-    """The token has more than the refresh margin left and is not the one Zoho ``rejected``."""
+    """More than the refresh margin left, and neither the token Zoho ``rejected`` nor one
+    recorded as refused."""
     margin = refresh_margin_ms(connection.expires_in, policy)
     return (
         bool(connection.access_token)
         and connection.access_token != rejected
+        and not known_rejected(connection)
         and connection.access_expires_at_ms - now_ms > margin
     )
 
 
 def usable_token(connection: StoredConnection, now_ms: int, rejected: str | None) -> str | None:
-    """The token if it is still valid and not the rejected one: good enough while others mint."""
-    if is_valid(connection, now_ms) and connection.access_token != rejected:
+    """The token if it is still valid and neither the rejected one nor one recorded as refused:
+    good enough while others mint."""
+    if (
+        is_valid(connection, now_ms)
+        and connection.access_token != rejected
+        and not known_rejected(connection)
+    ):
         return connection.access_token
     return None
 

@@ -22,7 +22,13 @@ from .mongo import ZOHO_CONNECTIONS, Database, Document
 
 PRIMARY = "primary"
 _SEALED = ("refresh_token", "access_token")
-_TIMES = ("access_expires_at_ms", "lease_until_ms", "denied_until_ms", "updated_at_ms")
+_TIMES = (
+    "access_expires_at_ms",
+    "lease_until_ms",
+    "denied_until_ms",
+    "refresh_failing_since_ms",
+    "updated_at_ms",
+)
 
 
 class SealedTokenUnreadable(Exception):

@@ -19,7 +19,10 @@ Zoho allows 10 mints per refresh token per 10 minutes; the mint log in the
 document keeps every replica together under that cap. An attempt is logged
 before its request leaves, and stays logged unless the request surely never
 left (no connection was made): a timeout, reset or 5xx may have minted a token
-whose answer was lost (SPEC §5). "Access Denied" stops all minting for 10
+whose answer was lost (SPEC §5). A failed call is also recorded for readiness:
+since when token calls have been failing, and, when the refresh was replacing a token
+Zoho had refused, that token's fingerprint, so no replica calls with it again; the next
+mint clears both. "Access Denied" stops all minting for 10
 minutes. A dead refresh token marks the connection broken: every later call
 fails fast with ``ConnectionBroken`` until a person reconnects.
 
@@ -43,6 +46,7 @@ from ..domain.token_rules import (
     leased_by_other,
     mint_blocked_until,
     recent_mints,
+    token_fingerprint,
     usable_token,
 )
 from ..metrics import TOKEN_REFRESHES
@@ -129,7 +133,7 @@ class TokenManager:
                 continue
             leased = await self._take_lease(connection)
             if leased is not None:
-                return await self._mint(leased)
+                return await self._mint(leased, rejected)
 
     async def _take_lease(self, connection: StoredConnection) -> StoredConnection | None:
         now = self._clock.now_ms()
@@ -143,7 +147,9 @@ class TokenManager:
             )
         )
 
-    async def _mint(self, leased: StoredConnection) -> str:
+    async def _mint(self, leased: StoredConnection, rejected: str | None) -> str:
+        # The token this refresh replaces, if Zoho refused it: kept out of use until a mint.
+        refused = {"rejected_token_hash": token_fingerprint(rejected)} if rejected else {}
         try:
             minted = await self._call(leased)
         except ConnectionBroken as exc:
@@ -154,17 +160,19 @@ class TokenManager:
         except MintingDenied as exc:
             TOKEN_REFRESHES.labels("access_denied").inc()
             until = self._clock.now_ms() + self._policy.lockout_ms
-            await self._update(denied_until_ms=until)
+            # Zoho answered: the lock-out, not an outage, is what stands in the way now.
+            await self._update(denied_until_ms=until, refresh_failing_since_ms=0, **refused)
             log.warning("zoho refused to mint; minting paused", until_ms=until)
             raise MintingDenied(exc.message, retry_at_ms=until) from None
         except ZohoUnreachable:
             TOKEN_REFRESHES.labels("unreachable").inc()
             # Nothing was sent, so nothing was minted: this attempt (logged last) leaves the count.
-            await self._pause(mints_ms=leased.mints_ms[:-1])
+            await self._failed(leased, refused, mints_ms=leased.mints_ms[:-1])
             raise
         except TransientZohoError:
             TOKEN_REFRESHES.labels("unavailable").inc()
-            await self._pause()  # the request may have minted: the attempt stays counted
+            # The request may have minted: the attempt stays counted.
+            await self._failed(leased, refused)
             raise
         await self._store_minted(minted)
         TOKEN_REFRESHES.labels("minted").inc()
@@ -180,10 +188,18 @@ class TokenManager:
         except TimeoutError:
             raise ZohoUnavailable("Zoho accounts did not answer in time") from None
 
-    async def _pause(self, **changes: object) -> None:
-        """Every replica waits a little before the next attempt, instead of hammering Zoho."""
-        until = self._clock.now_ms() + self._policy.transient_pause_ms
-        await self._update(denied_until_ms=until, **changes)
+    async def _failed(
+        self, leased: StoredConnection, refused: dict[str, str], **changes: object
+    ) -> None:
+        """Record the failure (readiness reads it) and pause: every replica waits a little
+        before the next attempt, instead of hammering Zoho."""
+        now = self._clock.now_ms()
+        await self._update(
+            denied_until_ms=now + self._policy.transient_pause_ms,
+            refresh_failing_since_ms=leased.refresh_failing_since_ms or now,
+            **refused,
+            **changes,
+        )
 
     async def _store_minted(self, minted: MintedToken) -> None:
         now = self._clock.now_ms()
@@ -191,6 +207,8 @@ class TokenManager:
             access_token=minted.access_token,
             access_expires_at_ms=now + minted.expires_in * 1000,
             expires_in=minted.expires_in,
+            refresh_failing_since_ms=0,
+            rejected_token_hash=None,
             **({"api_domain": minted.api_domain} if minted.api_domain else {}),
         )
 
