@@ -55,10 +55,15 @@ class Row:
     @property
     def failed(self) -> bool:
         """A duplicate or lost order, the scenario could not run, or tokens minted too often."""
-        too_many_mints = self.mint_bound is not None and self.run_mints > self.mint_bound
+        too_many_mints = self.mint_bound is not None and self.replica_mints > self.mint_bound
         return bool(
             self.duplicate or self.lost or self.error or too_many_mints or self.mints_refused
         )
+
+    @property
+    def replica_mints(self) -> int:
+        """Token mints by the replicas: all but the suite's own code exchange when connecting."""
+        return max(0, self.mints - 1)
 
     @property
     def run_mints(self) -> int:
@@ -67,13 +72,13 @@ class Row:
 
     @property
     def mint_bound(self) -> int | None:
-        """The most mints the run may need when the replicas share one token: one per refresh
-        interval (90 % of the lifetime) of the run's length, one more for a refresh under way at
-        the end, and one per replica killed (it may die with a minted token it never stored).
-        None when tokens outlive the run (no bound is checked)."""
+        """The most mints the replicas may need when they share one token: their first token,
+        one per refresh interval (90 % of the lifetime) of the run's length, one for a refresh
+        on the boundary, and one per replica killed (it may die with a minted token it never
+        stored). None when tokens outlive the run (no bound is checked)."""
         if self.token_ttl_s is None:
             return None
-        return math.floor(self.seconds / (self.token_ttl_s * REFRESH_AT)) + 1 + self.kills
+        return math.floor(self.seconds / (self.token_ttl_s * REFRESH_AT)) + 2 + self.kills
 
     @property
     def mints_per_10_min(self) -> float:
@@ -117,15 +122,23 @@ def check(row: Row, workload: Workload, seen: Observed, ledger: Ledger) -> Row:
             row.dead_letters[f"{letter.reason} (malformed)"] += 1
         else:
             row.dead_letters[str(letter.reason)] += 1
+    _tokens_and_faults(row, seen)
+    return row
+
+
+def _tokens_and_faults(row: Row, seen: Observed) -> None:
     counters = seen.counters
     row.mints = counters.get("mints", 0)
     row.mints_refused = counters.get("oauth.access_denied", 0)
     if row.mints_refused:
         row.notes.append(f"Zoho refused {row.mints_refused} token mints (Access Denied)")
+    token_calls = [float(c["time"]) for c in seen.calls if c["request_class"] == "oauth.token"]
+    if len(token_calls) > 1:
+        spans = ", ".join(f"{t - token_calls[0]:.1f}" for t in token_calls)
+        row.notes.append(f"token calls at s: {spans}")
     fired = {k.removeprefix("fault."): v for k, v in counters.items() if k.startswith("fault.")}
     if fired:
         row.notes.append(f"faults fired: {dict(sorted(fired.items()))}")
-    return row
 
 
 def _stale(invoice: dict[str, Any], total: Decimal, currency: str, record: Any, state: str) -> bool:
@@ -146,7 +159,7 @@ HEADERS = (
     "orphan",
     "stale",
     "dead letters by reason",
-    "token mints start+run (bound)",
+    "token mints start+run (replicas' bound)",
     "run mints/10min",
     "recover s",
     "run s",
@@ -163,7 +176,7 @@ def table(rows: list[Row]) -> str:
         recover = "-" if row.recover_s is None else f"{row.recover_s:.1f}"
         mints = f"{row.mints_at_start}+{row.run_mints}"
         if row.mint_bound is not None:
-            mints += f" (≤{row.mint_bound})"
+            mints += f" ({row.replica_mints} ≤ {row.mint_bound})"
         result = f"ERROR {row.error}" if row.error else ("FAIL" if row.failed else "ok")
         if row.still_open and not row.error:
             result += f" ({len(row.still_open)} left open at a bound)"
