@@ -52,7 +52,8 @@ def refresh_margin_ms(expires_in: int, policy: TokenPolicy) -> int:
 
 
 def token_fingerprint(token: str) -> str:
-    """A stable, non-reversible name for an access token, to remember it was refused."""
+    """A stable, non-reversible name for a token (an access token Zoho refused, the refresh
+    token last adopted from the environment)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -9,20 +9,14 @@ recognised by a SHA-256 fingerprint, never stored in clear.
 
 from __future__ import annotations
 
-import hashlib
-
 import structlog
 
 from ..clock import Clock
 from ..domain.connection import StoredConnection
+from ..domain.token_rules import token_fingerprint
 from .ports import ConnectionStore
 
 log = structlog.get_logger(__name__)
-
-
-def fingerprint(refresh_token: str) -> str:
-    """A stable, non-reversible name for a refresh token."""
-    return hashlib.sha256(refresh_token.encode()).hexdigest()
 
 
 async def store_refresh_token(
@@ -72,7 +66,7 @@ async def adopt_environment_token(
     refresh_token: str,
 ) -> bool:
     """Store the environment's refresh token unless that same value was seen before."""
-    mark = fingerprint(refresh_token)
+    mark = token_fingerprint(refresh_token)
     current = await repository.load()
     if current is not None and current.env_fingerprint == mark:
         return False
