@@ -91,7 +91,6 @@ async def _run(scenario: Scenario, seed: int, shared_mongodb_uri: str, row: Row)
                 broker=services.broker,
             )
             await chaos.start(scenario.replicas)
-            row.mints_at_start = (await place.counters()).get("mints", 0)
             ledger = Ledger()
             drop = {p.order_id for p in dropped}
             await _drive(scenario, chaos, workload, Publisher(place, ledger, drop), row)

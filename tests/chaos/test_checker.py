@@ -129,25 +129,25 @@ def test_dead_letters_other_than_the_workloads_malformed_messages_are_counted_ap
 def test_token_mints_beyond_one_per_lifetime_across_the_replicas_fail_the_run() -> None:
     # 120 s with 60 s tokens refreshed at 54 s: the replicas' first token, two refreshes, one
     # on the boundary; the suite's own code exchange is not the replicas'.
-    within = _checked(lambda seen: seen.counters.update(mints=1 + 4), mints_at_start=2)
+    within = _checked(lambda seen: seen.counters.update(mints=1 + 4))
     within.seconds, within.token_ttl_s = 120.0, 60
-    over = _checked(lambda seen: seen.counters.update(mints=1 + 5), mints_at_start=2)
+    over = _checked(lambda seen: seen.counters.update(mints=1 + 5))
     over.seconds, over.token_ttl_s = 120.0, 60
 
     assert (within.mint_bound, within.failed) == (4, False)
     assert (over.mint_bound, over.failed) == (4, True)
-    assert "2+4 (5 ≤ 4)" in table([over])
+    assert "| 6 (5 ≤ 4) |" in table([over])
 
 
 def test_each_replica_killed_may_cost_one_mint_more() -> None:
-    row = _checked(mints_at_start=1, kills=2)
+    row = _checked(kills=2)
     row.seconds, row.token_ttl_s = 120.0, 60
 
     assert row.mint_bound == 6
 
 
 def test_tokens_that_outlive_the_run_have_no_bound() -> None:
-    row = _checked(lambda seen: seen.counters.update(mints=40), mints_at_start=1)
+    row = _checked(lambda seen: seen.counters.update(mints=40))
     row.seconds = 120.0
 
     assert row.mint_bound is None
@@ -161,8 +161,9 @@ def test_a_refused_mint_fails_the_run_and_is_noted() -> None:
     assert "Zoho refused 1 token mints (Access Denied)" in row.notes
 
 
-def test_mints_per_ten_minutes_scale_the_runs_own_mints() -> None:
-    row = Row("t", mints=7, mints_at_start=2, seconds=60.0)
+def test_refreshes_per_ten_minutes_scale_the_runs_own_refreshes() -> None:
+    # The suite's code exchange and the replicas' first token are no refreshes.
+    row = Row("t", mints=7, seconds=60.0)
 
     assert row.mints_per_10_min == 50.0
 
