@@ -240,7 +240,7 @@ class Settings(BaseSettings):
     def _known_placeholders(cls, template: str) -> str:
         problem = reference_template_problem(template)
         if problem is not None:
-            raise ValueError(problem)
+            raise ValueError(str(problem))
         return template
 
     @field_validator("secret_key")

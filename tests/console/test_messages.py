@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 import worker.console
+from worker.console.forms import LINE_FORM
 from worker.console.labels import ACTION_LABELS, SOURCE_LABELS, STATE_LABELS
 from worker.console.language import from_header, translator
 from worker.console.messages import ITALIAN
 from worker.console.pages import CONSENT_ERRORS
+from worker.domain.console_settings import PROBLEMS
 
 PACKAGE = Path(worker.console.__file__).parent
 TEMPLATE_TEXT = re.compile(r"""\bt\(\s*(?:"([^"]+)"|'([^']+)')""")
@@ -49,7 +51,7 @@ def test_every_text_has_its_italian() -> None:
     shown |= {*STATE_LABELS.values(), *SOURCE_LABELS.values(), *ACTION_LABELS.values()}
     shown |= {"stored", "stale", "No such order", "All orders", "Continue to the console"}
     shown |= {*CONSENT_ERRORS.values(), "Connecting failed: connect again."}
-    shown |= {"Zoho is connected", "Zoho did not connect"}
+    shown |= {"Zoho is connected", "Zoho did not connect", *PROBLEMS, LINE_FORM}
 
     assert len(shown) > 100  # the extraction found the console's texts
     assert sorted(shown - ITALIAN.keys()) == []
@@ -58,7 +60,7 @@ def test_every_text_has_its_italian() -> None:
 def test_no_italian_text_is_left_over() -> None:
     shown = _template_texts() | _python_texts()
     shown |= {*STATE_LABELS.values(), *SOURCE_LABELS.values(), *ACTION_LABELS.values()}
-    shown |= {"stored", "stale", "Zoho is connected", "Zoho did not connect"}
+    shown |= {"stored", "stale", "Zoho is connected", "Zoho did not connect", *PROBLEMS, LINE_FORM}
     shown |= {"No such order", "All orders", "Continue to the console"}
     shown |= {*CONSENT_ERRORS.values(), "Connecting failed: connect again."}
 

@@ -72,6 +72,29 @@ async def test_a_wrong_setting_is_shown_next_to_its_field_and_nothing_is_stored(
     assert (await signed_in.settings.load()).values == {}
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("reference_template", "INV-{order}", "sono ammessi solo i segnaposto {id} e {number}"),
+        ("discount_label", "  ", "un testo da 1 a 60 caratteri"),
+        ("data_center", "us", "uno tra com, eu"),
+        ("tax_map", "22", "riga 1: scrivila come aliquota = id d"),
+        ("tax_map", "-22 = 460", "-22: un&#39;aliquota è un decimale non negativo"),
+    ],
+)
+async def test_a_wrong_setting_is_explained_in_the_consoles_language(
+    signed_in: Console, field: str, value: str, message: str
+) -> None:
+    await signed_in.get("/orders?lang=it")
+    form = {"data_center": "com", "reference_template": "ORD-{id}", "tax_map": "", field: value}
+    form |= {"discount_label": "Sconto", "shipping_label": "Spedizione"} | {field: value}
+
+    page = await signed_in.post("/settings", form)
+
+    assert page.status == 400
+    assert message in page.html
+
+
 async def test_the_orders_table_shows_states_and_invoice_numbers(signed_in: Console) -> None:
     harness = signed_in.harness
     await harness.deliver(event("order.paid", order_data("2001")))

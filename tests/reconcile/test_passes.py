@@ -9,7 +9,10 @@ import pytest
 from tests.support.fake_feed import FakeFeed, serving_feed
 from tests.support.orders import event, order_data
 from tests.support.sync_harness import Harness
+from tests.support.zoho_fixtures import Grant
 from worker.clock import SystemClock
+from worker.domain.scopes import REQUIRED_SCOPES
+from worker.store.connection import ConnectionRepository
 from worker.store.reconciler import ReconcilerStore
 from worker.sync.policy import SyncPolicy
 
@@ -141,6 +144,28 @@ async def test_a_new_tax_in_zoho_unblocks_orders_waiting_for_it(harness: Harness
     assert record is not None
     assert summary.requeued == 1
     assert record.state == "synced"
+
+
+async def test_orders_a_refused_scope_held_are_queued_again_once_the_admin_reconnects(
+    harness: Harness, grant: Grant, connections: ConnectionRepository
+) -> None:
+    await harness.deliver(event("order.paid", order_data("1001")))
+    await grant([s for s in REQUIRED_SCOPES if s != "ZohoBooks.invoices.DELETE"])
+    held = await harness.deliver(event("order.deleted", {"id": "1001"}, minutes=5))
+    assert held.state == "needs_attention"  # Zoho's code 57: connect again granting it
+    await harness.reconcile_pass(connections=connections).run(manual=False)
+    still = await harness.orders.load("1001")
+    assert still is not None
+    assert still.state == "needs_attention"  # a pass alone changes nothing
+
+    await grant(REQUIRED_SCOPES)  # the admin connects again from the console
+    summary = await harness.reconcile_pass(connections=connections).run(manual=False)
+
+    record = await harness.orders.load("1001")
+    assert record is not None
+    assert summary.requeued == 1
+    assert record.state == "deleted"
+    assert (await harness.books())["invoices"] == []
 
 
 async def test_a_pass_racing_live_events_creates_no_duplicate(harness: Harness) -> None:

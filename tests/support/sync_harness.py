@@ -27,7 +27,7 @@ from worker.clock import Clock, SystemClock
 from worker.domain.invoice_mapping import MappingSettings
 from worker.events import OrderEvent
 from worker.reconcile.feed import OrderFeed
-from worker.reconcile.passes import PassSettings, ReconcilePass
+from worker.reconcile.passes import Connections, PassSettings, ReconcilePass
 from worker.reconcile.runner import Reconciler
 from worker.store.leases import Leases
 from worker.store.mongo import Database
@@ -62,7 +62,12 @@ class Harness:
     policy: LivePolicy | None = None  # the policy in force; a test changes it as the console does
 
     def reconcile_pass(
-        self, *, feed_url: str | None = None, auto_sync: bool = True, owner: str = "a"
+        self,
+        *,
+        feed_url: str | None = None,
+        auto_sync: bool = True,
+        owner: str = "a",
+        connections: Connections | None = None,
     ) -> ReconcilePass:
         """A reconciler pass over this harness (interval 600 s, lookback 30 days)."""
         feed = OrderFeed(self.http, feed_url, None) if feed_url else None
@@ -78,6 +83,7 @@ class Harness:
             clock=SystemClock(),
             owner=owner,
             settings=settings,
+            connections=connections,
         )
 
     def reconciler(self, *, owner: str = "a", auto_sync: bool = True) -> Reconciler:

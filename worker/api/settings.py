@@ -49,24 +49,22 @@ async def get_settings(request: web.Request) -> web.Response:
 async def patch_settings(request: web.Request) -> web.Response:
     """Store the given settings (each validated); the organization only with ``confirm``."""
     parts = _parts(request)
-    await change_settings(parts, await _body(request))
+    try:
+        await change_settings(parts, await _body(request))
+    except SettingRejected as exc:
+        raise bad_input(exc.field, exc.message) from None
     return web.json_response(await _view(parts))
 
 
 async def change_settings(parts: SettingsParts, body: dict[str, Any]) -> None:
     """Validate and store ``body`` (setting → JSON value, and ``confirm``); the API and the
-    console both save through here. ``ApiError`` 400 names a wrong field, 409 asks to confirm
-    an organization change."""
+    console both save through here. ``SettingRejected`` names a wrong value (each caller says
+    it its way), ``ApiError`` 409 asks to confirm an organization change."""
     body = dict(body)
     confirm = body.pop("confirm", False)
     if not isinstance(confirm, bool):
         raise bad_input("confirm", "true or false")
-    changes: dict[str, Any] = {}
-    for name, raw in body.items():
-        try:
-            changes[name] = parse_value(name, raw)
-        except SettingRejected as exc:
-            raise bad_input(exc.field, exc.message) from None
+    changes = {name: parse_value(name, raw) for name, raw in body.items()}
     if "organization_id" in changes and not confirm:
         current = resolve(await parts.store.load(), parts.environment).values["organization_id"]
         if (

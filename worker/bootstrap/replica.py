@@ -32,6 +32,7 @@ from ..reconcile.passes import PassSettings, ReconcilePass
 from ..reconcile.runner import Reconciler
 from ..store.audit import AuditTrail
 from ..store.catalogs import CatalogStore
+from ..store.connection import ConnectionRepository
 from ..store.contacts import ContactLinks
 from ..store.invoice_index import InvoiceIndexRepository
 from ..store.leases import Leases
@@ -262,7 +263,10 @@ def build_worker(
     loop = SyncLoop(sync.service, stores.orders, clock)
     reconcile = reconciler = None
     if sync.catalogs is not None and org:
-        reconcile, reconciler = _reconciler(settings, stores, http, owner=owner, sync=sync)
+        connections = ConnectionRepository(db, settings.fernet())
+        reconcile, reconciler = _reconciler(
+            settings, stores, http, owner=owner, sync=sync, connections=connections
+        )
 
     async def store(event: OrderEvent) -> bool:
         intake = await take_in(stores.orders, stores.audit, event, clock.now_ms(), owner)
@@ -288,7 +292,13 @@ def build_worker(
 
 
 def _reconciler(
-    settings: Settings, stores: Stores, http: aiohttp.ClientSession, *, owner: str, sync: SyncParts
+    settings: Settings,
+    stores: Stores,
+    http: aiohttp.ClientSession,
+    *,
+    owner: str,
+    sync: SyncParts,
+    connections: ConnectionRepository,
 ) -> tuple[ReconcilePass, Reconciler]:
     assert sync.catalogs is not None
     org = str(settings.zoho_organization_id)
@@ -310,6 +320,7 @@ def _reconciler(
             org, settings.auto_sync, interval_ms, settings.lookback_days * 86_400_000
         ),
         live=sync.policy,
+        connections=connections,
     )
     reconciler = Reconciler(
         reconcile,

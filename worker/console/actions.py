@@ -52,11 +52,14 @@ async def save_settings(request: web.Request) -> web.StreamResponse:
         body = settings_body(form)
         current = (await settings_state(parts)).resolution.values
         await change_settings(parts, {k: v for k, v in body.items() if _changed(k, v, current)})
-    except FormRejected as exc:
-        return await render_overview(request, form=shown(form), errors={exc.field: str(exc)})
+    except (FormRejected, SettingRejected) as exc:
+        # "tax_map.22" is the tax map's field; the rate leads its message.
+        field, _, key = exc.field.partition(".")
+        problem = t(exc.problem.template, **exc.problem.fields)
+        errors = {field: f"{key}: {problem}" if key else problem}
+        return await render_overview(request, form=shown(form), errors=errors)
     except ApiError as exc:
-        field = (exc.field or "settings").split(".")[0]
-        return await render_overview(request, form=shown(form), errors={field: exc.message})
+        return await render_overview(request, form=shown(form), errors={"settings": exc.message})
     flash(request, "ok", t("Settings saved."))
     return see_other("/")
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..domain.console_settings import Problem
+
 TEXT_FIELDS = ("data_center", "reference_template", "discount_label", "shipping_label")
 
 
@@ -19,12 +21,15 @@ def form_values(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class FormRejected(ValueError):
-    """A form field that cannot be read; ``field`` names it."""
+LINE_FORM = "line {line}: write it as rate = tax id"
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field_name
+
+class FormRejected(ValueError):
+    """A form field that cannot be read; ``field`` names it, ``problem`` says why."""
+
+    def __init__(self, field_name: str, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.field, self.problem = field_name, problem
 
 
 def settings_body(form: Mapping[str, str]) -> dict[str, Any]:
@@ -43,7 +48,7 @@ def tax_map_lines(text: str) -> dict[str, str]:
             continue
         rate, separator, tax_id = line.replace(":", "=").partition("=")
         if not separator or not rate.strip() or not tax_id.strip():
-            raise FormRejected("tax_map", f"line {number}: write it as rate = tax id")
+            raise FormRejected("tax_map", Problem(LINE_FORM, {"line": number}))
         mapping[rate.strip().rstrip("%").strip()] = tax_id.strip()
     return mapping
 

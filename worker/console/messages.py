@@ -180,6 +180,28 @@ ITALIAN = {
         "Nessun problema: gli ordini pagati possono diventare fatture."
     ),
     "Check again": "Verifica di nuovo",
+    # what a setting's value can be (worker.domain.console_settings.PROBLEMS, forms.LINE_FORM)
+    "not a setting the console can change": "non è un'impostazione che la console può cambiare",
+    "one of {choices}": "uno tra {choices}",
+    "a Zoho organization id (a string of digits) or null": (
+        "un id di organizzazione Zoho (una stringa di cifre) o null"
+    ),
+    "true or false": "vero o falso",
+    "a text of 1 to {most} characters": "un testo da 1 a {most} caratteri",
+    "unbalanced braces; placeholders are {id} and {number}": (
+        "parentesi graffe non bilanciate; i segnaposto sono {id} e {number}"
+    ),
+    "only the placeholders {id} and {number} are allowed": (
+        "sono ammessi solo i segnaposto {id} e {number}"
+    ),
+    'an object of VAT rate to Zoho tax id, e.g. {"22": "46000"}': (
+        'un oggetto da aliquota IVA a id d\'imposta Zoho, ad es. {"22": "46000"}'
+    ),
+    "a rate is a non-negative decimal, e.g. 22": (
+        "un'aliquota è un decimale non negativo, ad es. 22"
+    ),
+    "a Zoho tax id, not empty": "un id d'imposta Zoho, non vuoto",
+    "line {line}: write it as rate = tax id": "riga {line}: scrivila come aliquota = id d'imposta",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": {}, "it": ITALIAN}

@@ -39,35 +39,73 @@ Values = Mapping[str, Any]  # field name → value (``tax_map``: dict[Decimal, s
 Source = Literal["console", "environment", "default"]
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a value: an English ``template`` and its ``fields``, so the console
+    can show it in its own language (``str`` gives the English)."""
+
+    template: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template.format(**self.fields) if self.fields else self.template
+
+
+# Every problem a setting can have (the console's Italian covers each).
+NOT_A_SETTING = "not a setting the console can change"
+ONE_OF = "one of {choices}"
+ORGANIZATION_ID = "a Zoho organization id (a string of digits) or null"
+TRUE_OR_FALSE = "true or false"
+TEXT_OF = "a text of 1 to {most} characters"
+# Without fields a template is shown as it is: these braces are literal.
+UNBALANCED = "unbalanced braces; placeholders are {id} and {number}"
+UNKNOWN_PLACEHOLDER = "only the placeholders {id} and {number} are allowed"
+TAX_MAP_OBJECT = 'an object of VAT rate to Zoho tax id, e.g. {"22": "46000"}'
+RATE = "a rate is a non-negative decimal, e.g. 22"
+TAX_ID = "a Zoho tax id, not empty"
+PROBLEMS = (
+    NOT_A_SETTING,
+    ONE_OF,
+    ORGANIZATION_ID,
+    TRUE_OR_FALSE,
+    TEXT_OF,
+    UNBALANCED,
+    UNKNOWN_PLACEHOLDER,
+    TAX_MAP_OBJECT,
+    RATE,
+    TAX_ID,
+)
+
+
 class SettingRejected(ValueError):
-    """A value a setting cannot take; ``field`` names it."""
+    """A value a setting cannot take; ``field`` names it, ``problem`` says why."""
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
-        self.field, self.message = field_name, message
+    def __init__(self, field_name: str, problem: Problem) -> None:
+        super().__init__(f"{field_name}: {problem}")
+        self.field, self.problem, self.message = field_name, problem, str(problem)
 
 
-def reference_template_problem(template: str) -> str | None:
+def reference_template_problem(template: str) -> Problem | None:
     """Why ``template`` is no reference template, or None."""
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError:
-        return "unbalanced braces; placeholders are {id} and {number}"
+        return Problem(UNBALANCED)
     if names - REFERENCE_FIELDS or "" in names:
-        return "only the placeholders {id} and {number} are allowed"
+        return Problem(UNKNOWN_PLACEHOLDER)
     return None
 
 
 def parse_value(name: str, raw: object) -> Any:
     """``raw`` (as JSON gave it) as the value of setting ``name``; ``SettingRejected`` if not."""
     if name not in FIELDS:
-        raise SettingRejected(name, "not a setting the console can change")
+        raise SettingRejected(name, Problem(NOT_A_SETTING))
     return _PARSERS[name](name, raw)
 
 
 def _data_center(name: str, raw: object) -> str:
     if raw not in DATA_CENTERS:
-        raise SettingRejected(name, f"one of {', '.join(DATA_CENTERS)}")
+        raise SettingRejected(name, Problem(ONE_OF, {"choices": ", ".join(DATA_CENTERS)}))
     return str(raw)
 
 
@@ -75,22 +113,22 @@ def _organization_id(name: str, raw: object) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str | int) or isinstance(raw, bool) or not str(raw).strip():
-        raise SettingRejected(name, "a Zoho organization id (a string of digits) or null")
+        raise SettingRejected(name, Problem(ORGANIZATION_ID))
     text = str(raw).strip()
     if not text.isdigit():
-        raise SettingRejected(name, "a Zoho organization id (a string of digits) or null")
+        raise SettingRejected(name, Problem(ORGANIZATION_ID))
     return text
 
 
 def _auto_sync(name: str, raw: object) -> bool:
     if not isinstance(raw, bool):
-        raise SettingRejected(name, "true or false")
+        raise SettingRejected(name, Problem(TRUE_OR_FALSE))
     return raw
 
 
 def _reference_template(name: str, raw: object) -> str:
     if not isinstance(raw, str) or not 1 <= len(raw) <= TEMPLATE_MAX:
-        raise SettingRejected(name, f"a text of 1 to {TEMPLATE_MAX} characters")
+        raise SettingRejected(name, Problem(TEXT_OF, {"most": TEMPLATE_MAX}))
     problem = reference_template_problem(raw)
     if problem is not None:
         raise SettingRejected(name, problem)
@@ -99,20 +137,20 @@ def _reference_template(name: str, raw: object) -> str:
 
 def _label(name: str, raw: object) -> str:
     if not isinstance(raw, str) or not 1 <= len(raw.strip()) <= LABEL_MAX:
-        raise SettingRejected(name, f"a text of 1 to {LABEL_MAX} characters")
+        raise SettingRejected(name, Problem(TEXT_OF, {"most": LABEL_MAX}))
     return raw.strip()
 
 
 def _tax_map(name: str, raw: object) -> dict[Decimal, str]:
     if not isinstance(raw, dict):
-        raise SettingRejected(name, 'an object of VAT rate to Zoho tax id, e.g. {"22": "46000"}')
+        raise SettingRejected(name, Problem(TAX_MAP_OBJECT))
     parsed: dict[Decimal, str] = {}
     for key, value in raw.items():
         rate = parse_rate(str(key))
         if rate is None:
-            raise SettingRejected(f"{name}.{key}", "a rate is a non-negative decimal, e.g. 22")
+            raise SettingRejected(f"{name}.{key}", Problem(RATE))
         if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-            raise SettingRejected(f"{name}.{key}", "a Zoho tax id, not empty")
+            raise SettingRejected(f"{name}.{key}", Problem(TAX_ID))
         parsed[rate] = str(value).strip()
     return parsed
 

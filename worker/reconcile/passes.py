@@ -1,7 +1,8 @@
 """One reconciler pass (SPEC §6): no paid order left behind.
 
-(c) Always: read the tax and currency setup again; when it changed, orders
-    whose ``needs_attention`` came from the setup are queued again.
+(c) Always: read the tax and currency setup again; when it or the connection changed
+    (the admin connected again, say granting a missing scope), orders whose
+    ``needs_attention`` came from the setup are queued again.
 Before (a), the invoice index is checked against Zoho's newest invoices
 (``sync.invoice_index``): a database that fell behind Zoho is caught up before
 its creates rely on it.
@@ -27,7 +28,9 @@ import structlog
 
 from ..clock import Clock
 from ..domain.catalog import Catalog
+from ..domain.connection import StoredConnection
 from ..domain.lanes import Lane
+from ..domain.token_rules import token_fingerprint
 from ..events import Order, OrderEvent
 from ..metrics import RECONCILER_ORDERS, RECONCILER_PASSES, RECONCILER_SECONDS
 from ..sync.intake import take_in
@@ -56,6 +59,14 @@ class Catalogs(Protocol):
 
     async def refresh(self, lane: Lane) -> Catalog:
         """Taxes and currencies, read from Zoho."""
+        ...
+
+
+class Connections(Protocol):
+    """The stored Zoho connection (``ConnectionRepository``)."""
+
+    async def load(self) -> StoredConnection | None:
+        """The connection, or None when nothing is connected."""
         ...
 
 
@@ -119,12 +130,14 @@ class ReconcilePass:
         owner: str,
         settings: PassSettings,
         live: LivePolicy | None = None,
+        connections: Connections | None = None,
     ) -> None:
         self._orders, self._audit, self._store = orders, audit, store
         self._service, self._catalogs, self._feed = service, catalogs, feed
         self._index = index
         self._clock, self._owner, self._settings = clock, owner, settings
         self._live = live  # when given, its auto sync (changed in the console) wins
+        self._connections = connections
 
     async def run(self, *, manual: bool) -> PassSummary:
         """One pass; its summary is stored, logged and counted."""
@@ -140,14 +153,15 @@ class ReconcilePass:
         return await self._finish(summary)
 
     async def _refresh_catalog(self, summary: PassSummary) -> list[str]:
-        """Read the setup; when it changed, queue the orders it may unblock (their ids)."""
+        """Read the setup; when it (or the connection) changed, queue the orders it may unblock
+        (their ids)."""
         org = self._settings.organization_id
         try:
             catalog = await self._catalogs.refresh(Lane.RECONCILER)
         except Exception as exc:  # a pass goes on without it; the next one tries again
             summary.catalog_error = type(exc).__name__
             return []
-        fingerprint = _catalog_fingerprint(catalog)
+        fingerprint = _setup_fingerprint(catalog, await self._connection_mark())
         if (await self._store.state(org)).get("catalog_fingerprint") == fingerprint:
             return []
         requeued = await self._orders.ids_blocked_by_configuration()
@@ -156,6 +170,11 @@ class ReconcilePass:
         summary.requeued = len(requeued)
         await self._store.set_state(org, catalog_fingerprint=fingerprint)
         return requeued
+
+    async def _connection_mark(self) -> str | None:
+        # A new consent brings a new refresh token: what a scope refusal waited for.
+        stored = await self._connections.load() if self._connections else None
+        return token_fingerprint(stored.refresh_token) if stored else None
 
     async def _check_index(self, summary: PassSummary) -> None:
         if self._index is None:
@@ -235,8 +254,8 @@ class ReconcilePass:
         return summary
 
 
-def _catalog_fingerprint(catalog: Catalog) -> str:
-    payload = json.dumps(asdict(catalog), sort_keys=True, default=str)
+def _setup_fingerprint(catalog: Catalog, connection_mark: str | None) -> str:
+    payload = json.dumps([asdict(catalog), connection_mark], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -108,7 +108,8 @@ class OrderRepository:
         return [str(doc["_id"]) async for doc in cursor if _needs_a_pass(doc, now_ms)]
 
     async def ids_blocked_by_configuration(self) -> list[str]:
-        """Orders in ``needs_attention`` that a tax or currency change could unblock."""
+        """Orders in ``needs_attention`` that a change of the setup could unblock: taxes,
+        currencies, the tax map, or the connection (a scope granted on reconnecting)."""
         query = {"state": "needs_attention", "reason_from_config": True}
         return [str(doc["_id"]) async for doc in self._orders.find(query, {"_id": 1})]
 

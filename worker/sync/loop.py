@@ -5,6 +5,11 @@ stored; the poll picks up whatever is due in MongoDB (retries after a
 transient failure, orders another replica could not finish, events stored
 while this one was busy). One order is worked on at most once at a time in a
 process; across processes the order's lease decides.
+
+At most ``max_tasks`` orders wait in a process at once: a kick beyond that is
+dropped, since the order is due in MongoDB and a later poll takes it. A burst
+of events (intake is not held back by Zoho's budget) so costs a bounded number
+of tasks, not one per event.
 """
 
 from __future__ import annotations
@@ -12,15 +17,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+from typing import Protocol
 
 import structlog
 
 from ..clock import Clock
 from ..domain.lanes import Lane
 from .ports import OrderStore
-from .service import OrderSync
 
 log = structlog.get_logger(__name__)
+
+
+class Syncs(Protocol):
+    """The per-order path (``OrderSync``)."""
+
+    async def sync(self, order_id: str, lane: Lane = Lane.LIVE) -> object:
+        """One pass over the order."""
+        ...
 
 
 class SyncLoop:
@@ -28,17 +41,19 @@ class SyncLoop:
 
     def __init__(
         self,
-        service: OrderSync,
+        service: Syncs,
         orders: OrderStore,
         clock: Clock,
         *,
         concurrency: int = 8,
+        max_tasks: int = 200,
         poll_seconds: float = 1.0,
     ) -> None:
         self._service = service
         self._orders = orders
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
+        self._max_tasks = max_tasks
         self._poll_seconds = poll_seconds
         self._running: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
@@ -52,6 +67,8 @@ class SyncLoop:
         if order_id in self._running:
             self._again.add(order_id)
             return
+        if len(self._running) >= self._max_tasks:
+            return  # it is due in the database: a poll takes it once tasks have finished
         # A fresh context: the pass binds its own order id, not the kicking event's log context.
         task = asyncio.create_task(
             self._work(order_id, lane), name=f"sync-{order_id}", context=contextvars.Context()

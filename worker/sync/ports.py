@@ -59,7 +59,8 @@ class OrderStore(Protocol):
         ...
 
     async def ids_blocked_by_configuration(self) -> list[str]:
-        """Orders in ``needs_attention`` that a tax or currency change could unblock."""
+        """Orders in ``needs_attention`` that a change of the setup could unblock: taxes,
+        currencies, the tax map, or the connection (a scope granted on reconnecting)."""
         ...
 
     async def ids_in_state(self, state: str) -> list[str]:

@@ -66,7 +66,7 @@ class OrderRecord(BaseModel):
     deleted: bool = False
     state: str = "received"
     reason: str | None = None
-    reason_from_config: bool = False
+    reason_from_config: bool = False  # a setup change (taxes, tax map, connection) may unblock it
     work_seq: int = 0  # bumped by every change that needs Zoho work
     applied_seq: int = 0  # the work_seq the last finished pass covered
     due_at_ms: int | None = None  # when a sync loop should pick it up; None: nothing due

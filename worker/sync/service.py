@@ -55,7 +55,7 @@ class Outcome:
 
     state: State
     reason: str | None = None
-    from_configuration: bool = False
+    from_configuration: bool = False  # the setup (taxes, currencies, tax map, connection) holds it
     retry_at_ms: int | None = None
     error: str | None = None
     wrote_invoice: bool = False  # a create or update reached Zoho in this pass
@@ -167,7 +167,10 @@ class OrderSync:
         if isinstance(exc, TransientZohoError):
             return self._retry(record, State.FAILED, str(exc), exc.retry_at_ms)
         if isinstance(exc, PermanentZohoError):
-            return Outcome(State.NEEDS_ATTENTION, _attention_reason(exc))
+            # A refused scope or organization waits for the admin to connect again, which the
+            # reconciler notices like a change of the taxes (reconcile.passes).
+            reconnect = isinstance(exc, ZohoNotAuthorised)
+            return Outcome(State.NEEDS_ATTENTION, _attention_reason(exc), reconnect)
         if isinstance(exc, MappingProblem):
             return Outcome(State.NEEDS_ATTENTION, exc.reason, exc.from_configuration)
         # A bug or an unforeseen answer: back off like a transient failure, so one bad order

@@ -133,7 +133,12 @@ class TokenManager:
                 continue
             leased = await self._take_lease(connection)
             if leased is not None:
-                return await self._mint(leased, rejected)
+                try:
+                    return await self._mint(leased, rejected)
+                except TransientZohoError:
+                    if fallback:  # an early refresh failed: the old token still serves
+                        return fallback
+                    raise
 
     async def _take_lease(self, connection: StoredConnection) -> StoredConnection | None:
         now = self._clock.now_ms()
