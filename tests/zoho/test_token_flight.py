@@ -161,3 +161,32 @@ async def test_a_hung_token_call_is_given_up_at_the_policy_limit_and_stays_count
     assert stored.mints_ms == (clock.now_ms(),)  # it may have reached Zoho: counted
     with pytest.raises(TokenUnavailable):
         await tokens.access_token()  # paused a moment, as after any failed token call
+
+
+async def test_a_token_call_cut_off_by_a_shutdown_frees_the_lease_and_stays_counted(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    connected: StoredConnection,
+    connections: ConnectionRepository,
+    token_endpoint: TokenEndpoint,
+    clock: SteppingClock,
+    release_held: Release,
+) -> None:
+    """A SIGTERM during the token call (say at start-up) must not keep every other replica
+    from minting until the lease (30 s) expires."""
+    tokens = TokenManager(connections, lambda _: token_endpoint, clock, "replica-a")
+    await add_fault(http, sandbox, "oauth.token", "latency", times=1, seconds=HELD)
+    refreshing = asyncio.create_task(tokens.access_token())
+
+    async def arrived() -> bool:
+        return await sandbox_counter(http, sandbox, "fault.latency") == 1
+
+    await eventually(arrived, what="the token call held by the sandbox")
+    refreshing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await refreshing
+
+    stored = await connections.load()
+    assert stored is not None
+    assert (stored.lease_owner, stored.lease_until_ms) == (None, 0)
+    assert stored.mints_ms == (clock.now_ms(),)  # it may have reached Zoho: counted

@@ -157,6 +157,11 @@ class TokenManager:
         refused = {"rejected_token_hash": token_fingerprint(rejected)} if rejected else {}
         try:
             minted = await self._call(leased)
+        except asyncio.CancelledError:
+            # Stopping (SIGTERM) mid-call: free the lease now, not when it expires, so another
+            # replica can mint; the attempt stays counted (it may have reached Zoho).
+            await asyncio.shield(self._update())
+            raise
         except ConnectionBroken as exc:
             TOKEN_REFRESHES.labels("broken").inc()
             await self._update(status="broken", broken_reason=exc.message)
