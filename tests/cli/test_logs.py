@@ -8,7 +8,7 @@ import logging
 import pytest
 import structlog
 
-from worker.logs import REDACTED
+from worker.logs import REDACTED, configure_logging
 
 
 def test_credential_fields_are_redacted(json_logs: pytest.CaptureFixture[str]) -> None:
@@ -36,3 +36,31 @@ def test_standard_library_logging_goes_through_the_same_renderer(
     line = json.loads(json_logs.readouterr().err.strip())
     assert line["event"] == "connection lost"
     assert line["level"] == "warning"
+
+
+SECRET = "1000.the-refresh-token"  # a traceback's source lines show the name, not this
+
+
+def _refresh(refresh_token: str) -> None:
+    raise RuntimeError("Zoho accounts did not answer")
+
+
+@pytest.mark.parametrize("fmt", ["console", "json"])
+@pytest.mark.parametrize("library", ["structlog", "logging"])
+def test_a_traceback_never_shows_the_values_of_local_variables(
+    capsys: pytest.CaptureFixture[str], fmt: str, library: str
+) -> None:
+    configure_logging(fmt)  # type: ignore[arg-type]
+    logger = structlog.get_logger() if library == "structlog" else logging.getLogger("aio_pika")
+    try:
+        try:
+            _refresh(SECRET)
+        except RuntimeError:
+            logger.exception("token refresh failed")
+        err = capsys.readouterr().err
+    finally:
+        structlog.reset_defaults()
+        logging.getLogger().handlers.clear()
+
+    assert "Zoho accounts did not answer" in err  # the traceback is there
+    assert SECRET not in err
