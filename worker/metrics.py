@@ -36,6 +36,11 @@ DEAD_LETTERED = Counter(
     "Messages republished to the dead-letter exchange, by reason.",
     ["reason"],
 )
+DEAD_LETTER_QUEUE = Gauge(
+    "zbsync_dead_letter_queue_messages",
+    "Messages waiting in the dead-letter queue: the worker's dead letters and the broker's "
+    "(a delivery limit reached), until someone looks at them.",
+)
 RECONCILER_PASSES = Counter(
     "zbsync_reconciler_passes",
     "Reconciler passes run, periodic or manual.",

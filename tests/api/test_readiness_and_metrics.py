@@ -293,6 +293,34 @@ async def test_a_failed_read_keeps_the_values_read_last_and_the_scrape_answers(
     assert samples[("zbsync_orders", (("state", "synced"),))] == 7
 
 
+class DeadLetters:
+    """A dead-letter queue whose depth the test sets; ``None`` raises, as a broker down does."""
+
+    def __init__(self, depth: int | None) -> None:
+        self.depth = depth
+
+    async def dead_letters_waiting(self) -> int | None:
+        if self.depth is None:
+            raise ConnectionError("the broker is down")
+        return self.depth
+
+
+async def test_the_dead_letter_queue_depth_is_read_apart_from_the_database(
+    served: Served, http: aiohttp.ClientSession
+) -> None:
+    orders, clock, letters = CountingOrders({"synced": 3}), ManualClock(), DeadLetters(4)
+    gauges = ScrapeGauges(orders, None, None, clock, dead_letters=letters, ttl_ms=1)
+    base = await served(scrape=gauges)
+    assert _samples(await _text(http, base))[("zbsync_dead_letter_queue_messages", ())] == 4
+
+    letters.depth, orders.counts = None, {"synced": 5}
+    clock.advance(1)
+    samples = _samples(await _text(http, base))
+
+    assert samples[("zbsync_dead_letter_queue_messages", ())] == 4  # the value read last
+    assert samples[("zbsync_orders", (("state", "synced"),))] == 5  # the database still read
+
+
 async def test_apps_built_again_in_one_process_serve_the_same_registry(
     served: Served, http: aiohttp.ClientSession
 ) -> None:

@@ -93,6 +93,16 @@ async def test_metrics_and_readiness_of_a_running_worker(stack: Stack) -> None:
     assert _sum(samples, "zbsync_dead_lettered_total") == 0
     assert _sum(samples, "zbsync_zoho_connection", state="connected") == 1
 
+    await stack.publish(b'{"id": "trunc', routing_key="order.paid")  # not an order event
+
+    async def dead_letter_counted() -> bool:  # the queue's depth is cached like the orders
+        nonlocal samples
+        samples = await _scrape(stack, base)
+        return _sum(samples, "zbsync_dead_letter_queue_messages") == 1
+
+    await eventually(dead_letter_counted, what="the dead-letter queue's depth")
+    assert _sum(samples, "zbsync_dead_lettered_total", reason="invalid_json") == 1
+
     async with stack.http.delete(f"{base}/api/connection", headers=AUTH) as resp:
         assert resp.status == 200, await resp.text()
     status, body = await _ready(stack, base)

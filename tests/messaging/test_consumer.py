@@ -161,6 +161,21 @@ async def test_a_deeply_nested_body_is_dead_lettered_as_invalid_json(
     await eventually(settled, what="the queue drained")
 
 
+async def test_the_dead_letter_queue_depth_counts_what_waits_there(
+    consumer: OrderConsumer, channel: AbstractChannel, topology: Topology
+) -> None:
+    assert await consumer.dead_letters_waiting() == 0
+    for body in (b"{", b"[" * 400_000):
+        await publish_body(channel, topology, body, routing_key="order.paid")
+
+    async def both_dead() -> bool:
+        return await waiting(channel, topology.dead_letter_queue) == 2
+
+    await eventually(both_dead, what="two dead letters")
+    assert await consumer.dead_letters_waiting() == 2
+    assert consumer.consuming  # the passive declare ran on a channel of its own
+
+
 async def test_a_store_failing_past_the_delivery_limit_still_stores_the_event(
     consumer: OrderConsumer,
     channel: AbstractChannel,

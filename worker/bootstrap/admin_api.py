@@ -69,6 +69,7 @@ def build_admin_api(
             worker.budget,
             settings.zoho_organization_id,
             connection=ConnectionRepository(db, settings.fernet()),
+            dead_letters=worker.consumer,
         ),
     )
     assert settings.secret_key is not None  # require_for_run checked it

@@ -1,10 +1,11 @@
-"""The gauges ``/metrics`` reads from MongoDB, set just before a scrape answers.
+"""The gauges ``/metrics`` reads from MongoDB and RabbitMQ, set just before a scrape answers.
 
-Orders by state (one ``$group`` over the orders) and the organization's Zoho budget left
-(one read of its budget document) are what every replica shares, so each replica reports
-the same values. They are read at most once per ``ttl_ms`` and by one scrape at a time:
-a scrape storm costs the database one read per period. A read that fails or takes longer
-than ``timeout_s`` leaves the previous values (logged), and the scrape still answers.
+Orders by state (one ``$group`` over the orders), the organization's Zoho budget left
+(one read of its budget document) and the dead-letter queue's depth (one passive declare
+on RabbitMQ) are what every replica shares, so each replica reports the same values. They
+are read at most once per ``ttl_ms`` and by one scrape at a time: a scrape storm costs one
+read per period. A read that fails or takes longer than ``timeout_s`` leaves the previous
+values (logged), and the scrape still answers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from ..domain.budget_ledger import BudgetUsage
 from ..domain.connection import StoredConnection
 from ..domain.decisions import State
 from ..domain.readiness import CONNECTION_STATES, connection_state
-from ..metrics import BUDGET_IN_FLIGHT, BUDGET_LEFT, BUDGET_LIMIT, ORDERS, ZOHO_CONNECTION
+from ..metrics import (
+    BUDGET_IN_FLIGHT,
+    BUDGET_LEFT,
+    BUDGET_LIMIT,
+    DEAD_LETTER_QUEUE,
+    ORDERS,
+    ZOHO_CONNECTION,
+)
 from ..store.connection import SealedTokenUnreadable
 
 log = structlog.get_logger(__name__)
@@ -51,6 +59,14 @@ class ConnectionReader(Protocol):
         ...
 
 
+class DeadLetterDepth(Protocol):
+    """The dead-letter queue (``worker.messaging.consumer.OrderConsumer``)."""
+
+    async def dead_letters_waiting(self) -> int | None:
+        """Messages in it now; None when not known."""
+        ...
+
+
 class ScrapeGauges:
     """Sets ``zbsync_orders``, ``zbsync_zoho_connection`` and the ``zbsync_zoho_budget_*``
     gauges, cached for ``ttl_ms``.
@@ -67,6 +83,7 @@ class ScrapeGauges:
         clock: Clock | None = None,
         *,
         connection: ConnectionReader | None = None,
+        dead_letters: DeadLetterDepth | None = None,
         ttl_ms: int = DEFAULT_TTL_MS,
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
@@ -75,6 +92,7 @@ class ScrapeGauges:
         self._organization = organization or ""
         self._clock = clock or SystemClock()
         self._connection = connection
+        self._dead_letters = dead_letters
         self._ttl_ms = ttl_ms
         self._timeout_s = timeout_s
         self._lock = asyncio.Lock()
@@ -87,6 +105,7 @@ class ScrapeGauges:
             if self._read_at_ms is not None and now - self._read_at_ms < self._ttl_ms:
                 return
             self._read_at_ms = now  # a failed read is not retried before the period ends either
+            await self._read_dead_letters()
             try:
                 async with asyncio.timeout(self._timeout_s):
                     counts = await self._orders.count_by_state()
@@ -96,6 +115,19 @@ class ScrapeGauges:
                 log.warning("metrics from the database not read", error=type(exc).__name__)
                 return
             self._set(counts, usage, connection)
+
+    async def _read_dead_letters(self) -> None:
+        # Apart from the database's gauges: a broker that is down must not keep those stale.
+        if self._dead_letters is None:
+            return
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                waiting = await self._dead_letters.dead_letters_waiting()
+        except Exception as exc:  # the value read last stays
+            log.warning("dead-letter queue depth not read", error=type(exc).__name__)
+            return
+        if waiting is not None:
+            DEAD_LETTER_QUEUE.set(waiting)
 
     async def _connection_state(self, now_ms: int) -> str | None:
         if self._connection is None:

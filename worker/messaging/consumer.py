@@ -132,6 +132,17 @@ class OrderConsumer:
             and not channel.is_closed
         )
 
+    async def dead_letters_waiting(self) -> int | None:
+        """Messages in the dead-letter queue now: the worker's dead letters and the broker's
+        (a delivery limit reached). None before the consumer connected."""
+        connection = self._connection
+        if connection is None:
+            return None
+        # A channel of its own: a passive declare that fails closes the channel it ran on.
+        async with connection.channel(publisher_confirms=False) as channel:
+            queue = await channel.declare_queue(self._topology.dead_letter_queue, passive=True)
+            return int(queue.declaration_result.message_count or 0)
+
     async def stop_consuming(self) -> None:
         """Take no more messages; held ones go back to the queue now."""
         self._stopping.set()
