@@ -65,3 +65,23 @@ async def test_search_by_id_number_or_invoice_number(
 ) -> None:
     page = await orders.page(state=None, search=search, after=None, limit=10)
     assert [r.order_id for r in page] == found
+
+
+async def test_orders_received_at_one_moment_stay_in_order_across_pages(
+    orders: OrderStore,
+) -> None:
+    assert await _all_pages(orders, 1) == [["A5"], ["A4"], ["A3"], ["A2"], ["A1"]]
+
+
+@pytest.mark.parametrize(("search", "found"), [("A3", ["A3"]), ("A4", []), ("#5", [])])
+async def test_a_search_after_a_page_mark_keeps_only_what_comes_after_it(
+    orders: OrderStore, search: str, found: list[str]
+) -> None:
+    page = await orders.page(state=None, search=search, after=(3000, "A4"), limit=10)
+    assert [r.order_id for r in page] == found
+
+
+async def test_a_search_within_a_state(orders: OrderStore) -> None:
+    assert await orders.page(state="pending", search="A3", after=None, limit=10) == []
+    found = await orders.page(state="synced", search="#3", after=None, limit=10)
+    assert [r.order_id for r in found] == ["A3"]
