@@ -127,13 +127,7 @@ async def test_zoho_accounts_down_at_a_token_refresh(stack: Stack) -> None:
     for order_id in during:
         await stack.paid(_order(order_id))
 
-    async def refused_twice() -> bool:
-        not_ready = await readiness.failing("zoho")
-        return not_ready and await fault_hits(stack.http, stack.sandbox.origin) >= 2
-
-    await eventually(refused_twice, what="not ready, two token refreshes refused")
-    assert "synced" not in {await stack.state(o) for o in during}
-    assert readiness.transitions() == [200, 503]  # not ready again before Accounts is back
+    await _unready_while_accounts_refuses(stack, readiness, during)
     await clear_faults(stack.http, stack.sandbox.origin)
 
     await eventually(readiness.ready, what="ready again")
@@ -175,13 +169,7 @@ async def test_zoho_accounts_down_when_the_access_token_expires(stack: Stack) ->
     for order_id in during:
         await stack.paid(_order(order_id))
 
-    async def paused_and_refused_twice() -> bool:
-        not_ready = await readiness.failing("zoho")
-        return not_ready and await fault_hits(stack.http, stack.sandbox.origin) >= 2
-
-    await eventually(paused_and_refused_twice, what="not ready, two refreshes refused")
-    assert "synced" not in {await stack.state(o) for o in during}
-    assert readiness.transitions() == [200, 503]  # not ready again before Accounts is back
+    await _unready_while_accounts_refuses(stack, readiness, during)
     await _patch_sandbox(stack, access_token_ttl=3600)
     await clear_faults(stack.http, stack.sandbox.origin)
 
@@ -195,6 +183,21 @@ async def test_zoho_accounts_down_when_the_access_token_expires(stack: Stack) ->
     assert len(await stack.calls("oauth.token")) <= 10  # Zoho's mints per 10 minutes
     assert readiness.transitions() == [200, 503, 200]
     assert await worker.stop() == 0
+
+
+async def _unready_while_accounts_refuses(
+    stack: Stack, readiness: Readiness, during: list[str]
+) -> None:
+    """Two token refreshes refused, the replica not ready, and still none of ``during``
+    invoiced; readiness never went back to 200 meanwhile."""
+
+    async def refused_twice() -> bool:
+        not_ready = await readiness.failing("zoho")
+        return not_ready and await fault_hits(stack.http, stack.sandbox.origin) >= 2
+
+    await eventually(refused_twice, what="not ready, two token refreshes refused")
+    assert "synced" not in {await stack.state(o) for o in during}
+    assert readiness.transitions() == [200, 503]  # not ready again before Accounts is back
 
 
 async def _patch_sandbox(stack: Stack, **settings: object) -> None:
