@@ -118,6 +118,7 @@ async def test_zoho_accounts_down_at_a_token_refresh(stack: Stack) -> None:
     readiness = Readiness(stack.http, api_url(worker))
     await stack.paid(_order("6101"))
     await _all_synced(stack, ["6101"])
+    assert await readiness.ready()  # the 200 the transitions start from
     refreshes_before = len(await stack.calls("oauth.token"))
 
     await add_rule(stack.http, stack.sandbox.origin, "oauth.token", "rejected_500")
@@ -155,6 +156,7 @@ async def test_zoho_accounts_down_when_the_access_token_expires(stack: Stack) ->
     readiness = Readiness(stack.http, api_url(worker))
     await stack.paid(_order("6501"))
     await _all_synced(stack, ["6501"])
+    assert await readiness.ready()  # the 200 the transitions start from
     await add_rule(stack.http, stack.sandbox.origin, "oauth.token", "rejected_500")
     refreshes_before = len(await stack.calls("oauth.token"))
 
